@@ -1,0 +1,118 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# fetch-kernels.sh [ID...]: download and unpack the stock Debian kernels of the
+# matrix (scripts/kernels.conf) into $RTD_CACHE/kernels/ID, and the tools the
+# tests take from linux-source-6.1 into $RTD_CACHE/ksrc.
+#
+# Every .deb is checked against the SHA256 of the signed archive index before
+# it is used; a corrupt or partial one is deleted and fetched again. A kernel
+# is unpacked into a temporary directory and renamed into place only when
+# complete, with a stamp naming the exact packages, so an interrupted run never
+# leaves a half-unpacked kernel that looks usable.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+DEBS=$RTD_CACHE/debs
+
+# deb_field PKG=VER FIELD: a field of the archive's index for that version.
+deb_field() {
+	rtd_apt_cache show "$1" 2>/dev/null | awk -v f="$2:" '$1 == f { print $2; exit }'
+}
+
+# fetch_deb PKG=VER: print the path of a verified .deb in the cache.
+fetch_deb() {
+	local spec=$1 pkg=${1%%=*} ver=${1#*=} sum file newest
+	sum=$(deb_field "$spec" SHA256)
+	if [ -z "$sum" ]; then
+		newest=$(rtd_apt_cache policy "$pkg" 2>/dev/null | awk '/Candidate:/ { print $2 }')
+		rtd_die "$spec is not in the archive any more (newest: ${newest:-none}); update scripts/kernels.conf"
+	fi
+	file=$DEBS/${pkg}_${ver//:/%3a}_$(deb_field "$spec" Architecture).deb
+	if [ -f "$file" ] && [ "$(sha256sum <"$file" | cut -d' ' -f1)" != "$sum" ]; then
+		rtd_log "cached $(basename "$file") is corrupt or partial: fetching it again"
+		rm -f "$file"
+	fi
+	if [ ! -f "$file" ]; then
+		rtd_log "downloading $spec"
+		(cd "$DEBS" && rtd_apt_get download "$spec" >/dev/null) ||
+			rtd_die "download of $spec failed"
+		[ "$(sha256sum <"$file" | cut -d' ' -f1)" = "$sum" ] ||
+			rtd_die "$spec: checksum mismatch after download"
+	fi
+	printf '%s\n' "$file"
+}
+
+# unpack_kernel ID: image, headers and kbuild in one root, vmlinux beside.
+unpack_kernel() {
+	local id=$1 root kver spec stamp tmp deb img
+	root=$(rtd_kroot "$id")
+	kver=$(rtd_kernel_field "$id" kver) || rtd_die "unknown kernel '$id'"
+	stamp=$(rtd_kernel_field "$id" packages)
+	if [ -f "$root/.complete" ] && [ "$(cat "$root/.complete")" = "$stamp" ] &&
+		[ -s "$root/vmlinux" ]; then
+		return 0
+	fi
+	tmp=$root.partial
+	rm -rf "$tmp"
+	mkdir -p "$tmp"
+	for spec in $stamp; do
+		deb=$(fetch_deb "$spec")
+		dpkg-deb -x "$deb" "$tmp" || rtd_die "cannot unpack $deb"
+	done
+	# The headers' Makefile includes the common headers by absolute path
+	# (and 7.x names a KBUILD_OUTPUT there): point them into this root.
+	grep -rlZ --include=Makefile '/usr/src/' "$tmp/usr/src" |
+		xargs -0 -r sed -i "s#/usr/src/#$root/usr/src/#g"
+	img=$tmp/boot/vmlinuz-$kver
+	[ -f "$img" ] || img=$tmp/usr/lib/modules/$kver/vmlinuz
+	[ -f "$img" ] || rtd_die "$id: no kernel image in the packages"
+	"$RTD_TOP/scripts/extract-vmlinux.sh" "$img" "$tmp/vmlinux"
+	printf '%s\n' "$stamp" >"$tmp/.complete"
+	rm -rf "$root"
+	mv "$tmp" "$root"
+	rtd_log "$id: $kver ready"
+}
+
+# The kselftest harness and checkpatch come from linux-source-6.1.
+unpack_ksrc() {
+	local dir=$RTD_CACHE/ksrc spec deb tarball ver
+	ver=$(rtd_apt_cache policy linux-source-6.1 | awk '/Candidate:/ { print $2 }')
+	[ -n "$ver" ] && [ "$ver" != "(none)" ] || rtd_die "linux-source-6.1 not found"
+	spec=linux-source-6.1=$ver
+	[ "$(cat "$dir/.complete" 2>/dev/null)" = "$spec" ] && return 0
+	deb=$(fetch_deb "$spec")
+	rm -rf "$dir.partial"
+	mkdir -p "$dir.partial"
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dir.partial" --wildcards './usr/src/linux-source-6.1.tar.xz'
+	tarball=$dir.partial/usr/src/linux-source-6.1.tar.xz
+	tar -xJf "$tarball" -C "$dir.partial" --strip-components=1 \
+		linux-source-6.1/tools/testing/selftests/kselftest_harness.h \
+		linux-source-6.1/tools/testing/selftests/kselftest.h \
+		linux-source-6.1/scripts/checkpatch.pl \
+		linux-source-6.1/scripts/spelling.txt \
+		linux-source-6.1/scripts/const_structs.checkpatch
+	rm -rf "$dir.partial/usr"
+	printf '%s\n' "$spec" >"$dir.partial/.complete"
+	rm -rf "$dir"
+	mv "$dir.partial" "$dir"
+	rtd_log "linux-source-6.1 tools ready ($ver)"
+}
+
+main() {
+	local ids id
+	mkdir -p "$DEBS"
+	rtd_apt_setup
+	ids=${*:-$(rtd_all_kernels)}
+	for id in $ids; do
+		unpack_kernel "$id"
+	done
+	unpack_ksrc
+	for id in $ids; do
+		if [ "$(rtd_kernel_field "$id" build)" = trixie ]; then
+			"$RTD_TOP/scripts/trixie-chroot.sh"
+			break
+		fi
+	done
+}
+
+main "$@"

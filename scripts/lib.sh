@@ -1,0 +1,108 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for rtdefer's scripts. Source it; do not run it.
+#
+# Everything downloaded lives under $RTD_CACHE (default ~/.cache/rtdefer) and
+# is reused between runs. The machine's own apt configuration is only read
+# (to learn which Debian mirror it uses), never changed.
+
+RTD_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+RTD_CACHE=${RTD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/rtdefer}
+RTD_CONF=${RTD_CONF:-$RTD_TOP/scripts/kernels.conf}
+RTD_KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+
+rtd_log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
+rtd_die() { rtd_log "error: $*"; exit 1; }
+
+# rtd_apt_uris: print "URI SUITE" for every Debian source the machine's apt
+# configuration names, from one-line and deb822 files alike.
+rtd_apt_uris() {
+	local f
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -f "$f" ] || continue
+		awk '$1 == "deb" {
+			i = 2; if ($i ~ /^\[/) { while ($i !~ /\]$/) i++; i++ }
+			print $i, $(i + 1) }' "$f"
+	done
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		awk 'function flush() {
+			if (types ~ /(^| )deb( |$)/ && enabled != "no")
+				for (u in U) for (s in S) print U[u], S[s]
+			delete U; delete S; types = ""; enabled = "" }
+		/^[ \t]*#/ { next }
+		/^[ \t]*$/ { flush(); next }
+		tolower($1) == "types:" { types = substr($0, index($0, ":") + 1) }
+		tolower($1) == "enabled:" { enabled = tolower($2) }
+		tolower($1) == "uris:" { for (i = 2; i <= NF; i++) U[i] = $i }
+		tolower($1) == "suites:" { for (i = 2; i <= NF; i++) S[i] = $i }
+		END { flush() }' "$f"
+	done
+}
+
+# rtd_mirror KIND: the Debian archive ("main") or security ("security") URI.
+rtd_mirror() {
+	local uri
+	if [ "$1" = security ]; then
+		uri=$(rtd_apt_uris | awk '$2 ~ /-security$/ { print $1; exit }')
+	else
+		uri=$(rtd_apt_uris | awk '$2 !~ /-security$/ && $1 ~ /debian\/?$/ { print $1; exit }')
+	fi
+	[ -n "$uri" ] || rtd_die "no Debian $1 mirror in this machine's apt configuration"
+	printf '%s\n' "${uri%/}"
+}
+
+# Private apt state: lists, caches and sources of our own under $RTD_CACHE/apt.
+rtd_apt_opts() {
+	local d=$RTD_CACHE/apt
+	printf '%s\n' -o "Dir::Etc::SourceList=$d/sources.list" \
+		-o Dir::Etc::SourceParts=/dev/null -o "Dir::State::Lists=$d/lists" \
+		-o "Dir::Cache=$d/cache" -o Dir::State::status=/dev/null \
+		-o APT::Architecture=amd64 -o APT::Sandbox::User=root
+}
+
+# rtd_apt_setup: write our sources list for every suite the matrix needs
+# (plus bookworm for linux-source) and refresh it when older than a day.
+rtd_apt_setup() {
+	local d=$RTD_CACHE/apt main sec suites s list
+	mkdir -p "$d/lists/partial" "$d/cache/archives/partial"
+	main=$(rtd_mirror main) || exit 1
+	sec=$(rtd_mirror security) || exit 1
+	suites=$(awk '!/^#/ && NF { print $3 }' "$RTD_CONF" | tr ',' '\n')
+	list=$(for s in bookworm $suites; do
+		case $s in
+		*-security) printf 'deb [signed-by=%s] %s %s main\n' "$RTD_KEYRING" "$sec" "$s" ;;
+		*) printf 'deb [signed-by=%s] %s %s main\n' "$RTD_KEYRING" "$main" "$s" ;;
+		esac
+	done | sort -u)
+	if [ "$list" != "$(cat "$d/sources.list" 2>/dev/null)" ] ||
+		[ -z "$(find "$d/lists" -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null | head -1)" ]; then
+		printf '%s\n' "$list" >"$d/sources.list"
+		rtd_log "refreshing private apt lists"
+		mapfile -t opts < <(rtd_apt_opts)
+		apt-get -q "${opts[@]}" update >"$d/update.log" 2>&1 ||
+			{ cat "$d/update.log" >&2; rtd_die "apt-get update failed"; }
+	fi
+}
+
+# rtd_apt CMD ARGS...: apt-get/apt-cache with the private state.
+rtd_apt_get() { local o; mapfile -t o < <(rtd_apt_opts); apt-get -q "${o[@]}" "$@"; }
+rtd_apt_cache() { local o; mapfile -t o < <(rtd_apt_opts); apt-cache "${o[@]}" "$@"; }
+
+# rtd_kernel_field ID FIELD: read one field of a kernel of the matrix.
+# Fields: kver suites build cc packages
+rtd_kernel_field() {
+	awk -v id="$1" -v f="$2" '!/^#/ && NF && $1 == id {
+		if (f == "kver") print $2; else if (f == "suites") print $3
+		else if (f == "build") print $4; else if (f == "cc") print $5
+		else if (f == "packages") { for (i = 6; i <= NF; i++) print $i }
+		found = 1 }
+		END { exit !found }' "$RTD_CONF"
+}
+
+rtd_all_kernels() { awk '!/^#/ && NF { print $1 }' "$RTD_CONF"; }
+
+# Where a kernel of the matrix is unpacked: image, headers and kbuild in one
+# root so that the relative symlinks between them resolve.
+rtd_kroot() { printf '%s/kernels/%s\n' "$RTD_CACHE" "$1"; }
+rtd_kdir() { printf '%s/usr/src/linux-headers-%s\n' "$(rtd_kroot "$1")" "$(rtd_kernel_field "$1" kver)"; }
+rtd_chroot_dir() { printf '%s/trixie-chroot\n' "$RTD_CACHE"; }

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rtdefer: RT-style deferral (threaded irq_work, BH workqueues, deferred
+ * timers) for stock kernels. Module init and exit.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/init.h>
+#include <linux/module.h>
+#include <rtdefer/rtdefer.h>
+
+#include "compat/compat.h"
+#include "internal.h"
+
+/**
+ * rtd_version() - version of the loaded rtdefer module
+ *
+ * Context: Any context, including NMI. Does not sleep.
+ * Return: A constant string such as "0.1.0", the same as
+ * /sys/kernel/rtdefer/version. It stays valid while rtdefer is loaded, which
+ * any module calling this guarantees by linking against it.
+ */
+const char *rtd_version(void)
+{
+	return RTDEFER_VERSION;
+}
+RTD_EXPORT(rtd_version);
+
+static int __init rtd_init(void)
+{
+	int ret;
+
+	ret = rtd_sysfs_init();
+	if (ret)
+		goto err_sysfs;
+
+	pr_info("version %s loaded\n", RTDEFER_VERSION);
+	return 0;
+
+err_sysfs:
+	pr_err("cannot load: %d\n", ret);
+	return ret;
+}
+
+static void __exit rtd_exit(void)
+{
+	rtd_sysfs_exit();
+	pr_info("unloaded\n");
+}
+
+module_init(rtd_init);
+module_exit(rtd_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("RT-style deferral for stock kernels: threaded irq_work, BH workqueues, deferred timers");
+MODULE_VERSION(RTDEFER_VERSION);
