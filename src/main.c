@@ -24,7 +24,7 @@ const char *rtd_version(void)
 {
 	return RTDEFER_VERSION;
 }
-RTD_EXPORT(rtd_version);
+EXPORT_SYMBOL_RTDEFER(rtd_version);
 
 static int __init rtd_init(void)
 {

@@ -13,9 +13,9 @@
 
 /* v6.13: symbol namespaces became string literals. */
 #ifdef RTD_HAVE_EXPORT_NS_TOKEN
-#define RTD_EXPORT(sym) EXPORT_SYMBOL_NS_GPL(sym, RTDEFER)
+#define EXPORT_SYMBOL_RTDEFER(sym) EXPORT_SYMBOL_NS_GPL(sym, RTDEFER)
 #else
-#define RTD_EXPORT(sym) EXPORT_SYMBOL_NS_GPL(sym, "RTDEFER")
+#define EXPORT_SYMBOL_RTDEFER(sym) EXPORT_SYMBOL_NS_GPL(sym, "RTDEFER")
 #endif
 
 #endif /* RTDEFER_COMPAT_H */

@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0
+# rtdefer: user-facing targets. The kbuild rules live in Kbuild.
+#
+#   make                 build rtdefer.ko for the running kernel
+#   make install         install it under /lib/modules/KVER/updates, depmod
+#   sudo make dkms       install through DKMS for the running kernel, load it
+#   make uninstall       remove what install or dkms put in place
+#   make check           build and test on the kernel matrix in QEMU guests
+#                        (KERNELS="6.1 7.2" for a subset)
+#   make clean
+
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
+KERNELRELEASE ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KERNELRELEASE)/build
+DKMS_SRC := /usr/src/rtdefer-$(VERSION)
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+install: modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates modules_install
+	depmod -a $(KERNELRELEASE)
+
+dkms:
+	rm -rf $(DKMS_SRC)
+	mkdir -p $(DKMS_SRC)
+	cp -r Kbuild dkms.conf include src $(DKMS_SRC)/
+	-dkms remove -m rtdefer -v $(VERSION) --all >/dev/null 2>&1
+	dkms add -m rtdefer -v $(VERSION)
+	dkms build -m rtdefer -v $(VERSION) -k $(KERNELRELEASE)
+	dkms install -m rtdefer -v $(VERSION) -k $(KERNELRELEASE)
+	modprobe rtdefer
+
+uninstall:
+	-modprobe -r rtdefer
+	-dkms remove -m rtdefer -v $(VERSION) --all
+	rm -rf $(DKMS_SRC)
+	rm -f /lib/modules/$(KERNELRELEASE)/updates/rtdefer.ko
+	depmod -a $(KERNELRELEASE)
+
+check:
+	tests/check.sh
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || \
+		rm -rf src/*.o src/.*.cmd *.o *.ko *.mod *.mod.c .*.cmd \
+			Module.symvers modules.order generated
+	rm -rf build
+
+.PHONY: all modules install dkms uninstall check clean

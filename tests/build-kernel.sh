@@ -1,0 +1,42 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# build-kernel.sh ID OUTDIR: build rtdefer and the test module for one kernel
+# of the matrix with W=1 -Werror, in OUTDIR/rtdefer and OUTDIR/test-module
+# (copies of the sources, so kernels never share objects). Kernels marked
+# "trixie" in scripts/kernels.conf build inside the trixie chroot.
+# Any compiler or modpost warning fails the build.
+set -euo pipefail
+source "$(dirname "$0")/../scripts/lib.sh"
+id=$1 out=$2
+kdir=$(rtd_kdir "$id")
+cc=$(rtd_kernel_field "$id" cc)
+[ -d "$kdir" ] || rtd_die "$id: headers not unpacked (scripts/fetch-kernels.sh $id)"
+
+wrap=()
+[ "$(rtd_kernel_field "$id" build)" = trixie ] && wrap=("$RTD_TOP/scripts/trixie-chroot.sh" run)
+
+rm -rf "$out"
+mkdir -p "$out/rtdefer" "$out/test-module"
+cp -r "$RTD_TOP"/{Kbuild,dkms.conf,include,src} "$out/rtdefer/"
+cp "$RTD_TOP"/tests/module/{Kbuild,*.c} "$out/test-module/"
+out=$(cd "$out" && pwd)
+
+kmake() {
+	"${wrap[@]}" make -C "$kdir" CC="$cc" W=1 KCFLAGS=-Werror "$@" modules
+}
+
+set +e
+{
+	kmake M="$out/rtdefer" &&
+		kmake M="$out/test-module" RTD_SRC="$RTD_TOP" RTD_BUILD="$out/rtdefer" \
+			KBUILD_EXTRA_SYMBOLS="$out/rtdefer/Module.symvers"
+} >"$out/build.log" 2>&1
+rc=$?
+set -e
+if [ $rc = 0 ] && grep -i -E 'warning|error' "$out/build.log" | grep -v 'Skipping BTF generation' >&2; then
+	rc=1
+fi
+if [ $rc != 0 ]; then
+	tail -30 "$out/build.log" >&2
+	exit 1
+fi

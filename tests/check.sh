@@ -1,0 +1,151 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# check.sh: rtdefer's test command (make check).
+#
+# Installs missing Debian packages, fetches the kernel matrix, runs the static
+# checks (checkpatch --strict; a W=1 -Werror build per kernel), boots every
+# kernel in QEMU with the modules and test programs, and prints a per-kernel
+# table and a last line "N passed, N failed[, N skipped]". Exits non-zero on
+# any failure or any kernel that did not report.
+#
+# KERNELS="6.1 7.2" runs a subset; RTD_TIMEOUT sets the per-guest timeout.
+set -uo pipefail
+source "$(dirname "$0")/../scripts/lib.sh"
+
+T0=$(date +%s)
+BUILD=$RTD_TOP/build
+RESULTS=$BUILD/results
+KERNELS=${KERNELS:-$(rtd_all_kernels | tr '\n' ' ')}
+TIMEOUT=${RTD_TIMEOUT:-300}
+KSRC=$RTD_CACHE/ksrc
+SUMMARY=$RESULTS/summary.tsv
+
+# The machine's packages this needs (Debian bookworm names).
+DEPS="qemu-system-x86 busybox-static cpio dwarves debootstrap zstd xz-utils
+rsync file gcc-12 make libelf-dev libssl-dev bc kmod perl"
+
+install_deps() {
+	local missing p
+	missing=$(for p in $DEPS; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'ok installed' || echo "$p"
+	done)
+	[ -z "$missing" ] && return 0
+	[ "$(id -u)" = 0 ] || rtd_die "missing packages (install as root): $missing"
+	rtd_log "installing: $(echo $missing)"
+	{ apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing; } \
+		>"$BUILD/apt-install.log" 2>&1 ||
+		{ tail -20 "$BUILD/apt-install.log" >&2; rtd_die "apt-get install failed"; }
+}
+
+# record KERNEL TEST RESULT [DETAIL]
+record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "${4:-}" >>"$SUMMARY"; }
+
+checkpatch() {
+	local log=$RESULTS/checkpatch.log files
+	files=$(cd "$RTD_TOP" && git ls-files -- 'src/*.[ch]' 'include/*.h' 'tests/module/*.c' \
+		'tests/selftests/*.[ch]' 'samples/*.c' 'bench/*.c' 'tests/torture/*.c' 2>/dev/null)
+	[ -n "$files" ] || files=$(cd "$RTD_TOP" && find src include tests/module tests/selftests -name '*.[ch]')
+	if (cd "$RTD_TOP" && perl "$KSRC/scripts/checkpatch.pl" --strict --no-tree --terse \
+		--show-types -f $files) >"$log" 2>&1; then
+		record - checkpatch ok
+	else
+		grep -E 'ERROR|WARNING|CHECK' "$log" | head -20 >&2
+		record - checkpatch "not ok" "see $log"
+	fi
+}
+
+build_selftests() {
+	local out=$BUILD/selftests src ok=1
+	rm -rf "$out"
+	mkdir -p "$out"
+	for src in "$RTD_TOP"/tests/selftests/*.c; do
+		if gcc -static -O2 -Wall -Wextra -Wno-unused-parameter -Werror \
+			-I"$RTD_TOP/tests/selftests" -I"$KSRC/tools/testing/selftests" \
+			-o "$out/$(basename "$src" .c)" "$src" >>"$RESULTS/selftests-build.log" 2>&1; then
+			record - "build:$(basename "$src" .c)" ok
+		else
+			ok=0
+			record - "build:$(basename "$src" .c)" "not ok"
+		fi
+	done
+	[ $ok = 1 ] || cat "$RESULTS/selftests-build.log" >&2
+}
+
+run_kernel() {
+	local id=$1 kb=$BUILD/k/$1 out=$RESULTS/$1 version line
+	rm -rf "$out"
+	mkdir -p "$out"
+	if "$RTD_TOP/tests/build-kernel.sh" "$id" "$kb" 2>"$out/build.err"; then
+		record "$id" build ok
+	else
+		cat "$out/build.err" >&2
+		record "$id" build "not ok"
+		return
+	fi
+	version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$RTD_TOP/dkms.conf")
+	"$RTD_TOP/tests/vm/mkinitramfs.sh" "$kb/initramfs.cpio.gz" "$version" \
+		"$kb"/rtdefer/rtdefer.ko "$kb"/test-module/*.ko -- "$BUILD"/selftests/* ||
+		{ record "$id" initramfs "not ok"; return; }
+	rtd_log "$id: booting $(rtd_kernel_field "$id" kver)"
+	"$RTD_TOP/tests/vm/run-kernel.sh" "$(rtd_kroot "$id")/vmlinux" \
+		"$kb/initramfs.cpio.gz" "$out" "$TIMEOUT"
+	while read -r line; do
+		case $line in
+		"ok "*) record "$id" "${line#ok }" ok ;;
+		"skip "*) record "$id" "${line#skip }" skip ;;
+		"not ok "*) line=${line#not ok }; record "$id" "${line%% #*}" "not ok" "${line#*#}" ;;
+		esac
+	done <"$out/results"
+	grep '^not ok' "$out/results" | sed "s/^/  $id: /" >&2
+}
+
+report() {
+	local id p f s
+	printf '\n%-8s %-26s %7s %7s %7s\n' kernel release passed failed skipped
+	for id in - $KERNELS; do
+		p=$(awk -F'\t' -v k="$id" '$1 == k && $3 == "ok"' "$SUMMARY" | wc -l)
+		f=$(awk -F'\t' -v k="$id" '$1 == k && $3 == "not ok"' "$SUMMARY" | wc -l)
+		s=$(awk -F'\t' -v k="$id" '$1 == k && $3 == "skip"' "$SUMMARY" | wc -l)
+		if [ "$id" = - ]; then
+			printf '%-8s %-26s %7d %7d %7d\n' static "checkpatch, selftests" "$p" "$f" "$s"
+		else
+			printf '%-8s %-26s %7d %7d %7d\n' "$id" "$(rtd_kernel_field "$id" kver)" "$p" "$f" "$s"
+		fi
+	done
+	awk -F'\t' '$3 == "not ok" { printf "FAILED %s %s %s\n", $1, $2, $4 }' "$SUMMARY"
+	printf 'wall time: %d s\n' $(($(date +%s) - T0))
+	p=$(awk -F'\t' '$3 == "ok"' "$SUMMARY" | wc -l)
+	f=$(awk -F'\t' '$3 == "not ok"' "$SUMMARY" | wc -l)
+	s=$(awk -F'\t' '$3 == "skip"' "$SUMMARY" | wc -l)
+	if [ "$s" -gt 0 ]; then
+		printf '%d passed, %d failed, %d skipped\n' "$p" "$f" "$s"
+	else
+		printf '%d passed, %d failed\n' "$p" "$f"
+	fi
+	[ "$f" = 0 ] && [ "$p" -gt 0 ]
+}
+
+main() {
+	local id
+	mkdir -p "$RESULTS"
+	: >"$SUMMARY"
+	for id in $KERNELS; do
+		rtd_kernel_field "$id" kver >/dev/null || rtd_die "unknown kernel '$id' (see scripts/kernels.conf)"
+	done
+	install_deps
+	if ! "$RTD_TOP/scripts/fetch-kernels.sh" $KERNELS; then
+		record - fetch "not ok"
+		report
+		exit 1
+	fi
+	checkpatch
+	build_selftests
+	for id in $KERNELS; do
+		run_kernel "$id"
+		# a kernel that reported nothing at all is a failure too
+		grep -q "^$id	" "$SUMMARY" || record "$id" report "not ok" "no results"
+	done
+	report
+}
+
+main "$@"

@@ -1,0 +1,27 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# ktap-results.sh KTAP: print one line per leaf test of the guest's KTAP:
+# "ok PROGRAM.TEST", "not ok PROGRAM.TEST" or "skip PROGRAM.TEST" (a skipped
+# test is never counted as passed). A program whose own results are missing
+# or do not explain its failing exit (it crashed, hung or refused) adds a
+# failed "PROGRAM.exit".
+awk '
+function result(  ok, name) {
+	ok = ($1 == "ok"); name = ok ? $3 : $4
+	if ($0 ~ /# *[Ss][Kk][Ii][Pp]/) return "skip " name
+	return (ok ? "ok " : "not ok ") name
+}
+/^    (ok|not ok) [0-9]+ / { sub(/^    /, ""); leaf[++n] = result(); next }
+/^(ok|not ok) [0-9]+ / {
+	r = result(); prog = r; sub(/^[a-z ]* /, "", prog)
+	failed = 0
+	for (i = 1; i <= n; i++) {
+		split(leaf[i], w, " ")
+		if (w[1] == "not") failed = 1
+		sub(/[^ ]+$/, prog "." w[w[1] == "not" ? 3 : 2], leaf[i])
+		print leaf[i]
+	}
+	if (n == 0 || (r ~ /^not ok/ && !failed)) print "not ok " prog ".exit"
+	n = 0
+}
+' "$1" 2>/dev/null

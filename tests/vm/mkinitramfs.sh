@@ -1,0 +1,32 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# mkinitramfs.sh OUT VERSION MODULE.ko... -- TEST-PROGRAM...
+# Build the guest's initramfs: busybox-static, tests/vm/init, the modules
+# (under /rtd/modules), the static test programs (under /rtd/tests) and the
+# marker files the test programs look for before they agree to run.
+set -euo pipefail
+out=$1 version=$2
+shift 2
+top=$(cd "$(dirname "$0")/../.." && pwd)
+busybox=$(command -v busybox) || { echo "busybox-static is not installed" >&2; exit 1; }
+file -L "$busybox" 2>/dev/null | grep -q 'statically linked' ||
+	{ echo "$busybox is not static: install busybox-static" >&2; exit 1; }
+
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage"/{bin,dev,etc,proc,sys,tmp,rtd/modules,rtd/tests}
+cp "$busybox" "$stage/bin/busybox"
+install -m 0755 "$top/tests/vm/init" "$stage/init"
+echo "this is rtdefer's test guest" >"$stage/etc/rtdefer-guest"
+echo "$version" >"$stage/etc/rtdefer-version"
+
+dest=modules
+for f in "$@"; do
+	if [ "$f" = -- ]; then
+		dest=tests
+		continue
+	fi
+	cp "$f" "$stage/rtd/$dest/"
+done
+(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -1 >"$out.tmp"
+mv "$out.tmp" "$out"

@@ -1,0 +1,78 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# run-kernel.sh VMLINUX INITRAMFS OUTDIR [TIMEOUT]
+#
+# Boot one kernel in QEMU and decide whether its run passed. OUTDIR receives
+# console.log (serial 0), ktap.log (serial 1), qemu.log and results: one line
+# per leaf test ("ok NAME" / "not ok NAME"), with a last pseudo-test "guest"
+# that fails when the run itself went wrong:
+#  - no sentinel line at the end of the KTAP (the guest died or hung);
+#  - QEMU did not leave through the isa-debug-exit device (a panic with
+#    -no-reboot exits 0, so the exit code is not trusted on its own);
+#  - the timeout killed the guest;
+#  - the console shows a WARNING, BUG, Oops, call trace, panic or lockup.
+# Exit status: 0 when every line of results is "ok".
+set -uo pipefail
+vmlinux=$1 initrd=$2 out=$3 timeout=${4:-300}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+mkdir -p "$out"
+rm -f "$out"/{console.log,ktap.log,qemu.log,results}
+
+CMDLINE="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 softlockup_panic=1
+hung_task_panic=1 hung_task_timeout_secs=60 slub_debug=FZPU rtdefer_guest=1"
+
+qemu() { # qemu TIMEOUT ACCEL EXTRA-CMDLINE CONSOLE KTAP
+	timeout -k 10 "$1" qemu-system-x86_64 -accel "$2" -cpu max -m 1024 -smp 2 \
+		-nodefaults -display none -monitor none -no-reboot \
+		-kernel "$vmlinux" -initrd "$initrd" \
+		-append "$(echo $CMDLINE) $3" \
+		-serial "file:$4" -serial "file:$5" \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04
+}
+
+# KVM only where a short boot proves it works (it hangs on some hosts).
+pick_accel() {
+	local probe=$out/kvm-probe
+	if [ -n "${RTD_ACCEL:-}" ]; then
+		echo "$RTD_ACCEL"
+		return
+	fi
+	if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+		qemu 20 kvm rtdefer_probe=1 "$probe.console" /dev/null \
+			>"$probe.log" 2>&1
+		if [ $? = 33 ]; then
+			echo kvm
+			return
+		fi
+	fi
+	echo tcg,thread=multi
+}
+
+accel=$(pick_accel)
+echo "accel: $accel" >"$out/qemu.log"
+start=$(date +%s)
+qemu "$timeout" "$accel" "" "$out/console.log" "$out/ktap.log" \
+	>>"$out/qemu.log" 2>&1
+rc=$?
+echo "exit: $rc after $(($(date +%s) - start)) s" >>"$out/qemu.log"
+
+"$top/tests/vm/ktap-results.sh" "$out/ktap.log" >"$out/results"
+
+why=
+grep -q '^# rtdefer-guest: done' "$out/ktap.log" 2>/dev/null || why="$why no-sentinel"
+case $rc in
+33) ;;
+124 | 137) why="$why timeout(${timeout}s)" ;;
+*) why="$why qemu-exit-$rc" ;;
+esac
+# Scan the console; the command line itself names panic_on_warn etc.
+bad=$(grep -v -e 'Command line:' -e 'command line:' "$out/console.log" 2>/dev/null |
+	grep -n -i -E 'WARNING:|BUG:|Oops|Call Trace|panic|lockup' | head -5)
+[ -z "$bad" ] || why="$why console:$(echo "$bad" | head -1 | tr -s ' ' | cut -c1-120)"
+
+if [ -z "$why" ]; then
+	echo "ok guest" >>"$out/results"
+else
+	echo "not ok guest #$why" >>"$out/results"
+fi
+! grep -q '^not ok' "$out/results"
