@@ -93,7 +93,8 @@ run_kernel() {
 		case $line in
 		"ok "*) record "$id" "${line#ok }" ok ;;
 		"skip "*) record "$id" "${line#skip }" skip ;;
-		"not ok "*) line=${line#not ok }; record "$id" "${line%% #*}" "not ok" "${line#*#}" ;;
+		"not ok "*"#"*) line=${line#not ok }; record "$id" "${line%% #*}" "not ok" "${line#*#}" ;;
+		"not ok "*) record "$id" "${line#not ok }" "not ok" ;;
 		esac
 	done <"$out/results"
 	grep '^not ok' "$out/results" | sed "s/^/  $id: /" >&2

@@ -82,7 +82,7 @@ TEST(consumer_needs_rtdefer)
 }
 
 /* Objects in use over all slab caches (/proc/slabinfo), after a settle. */
-static long slab_objects(void)
+static long slab_objects_once(void)
 {
 	static char buf[1 << 20];
 	long total = 0, active;
@@ -90,7 +90,7 @@ static long slab_objects(void)
 
 	sync();
 	rtd_write_file("/proc/sys/vm/drop_caches", "3");
-	usleep(500 * 1000);	/* let RCU-freed objects go */
+	usleep(300 * 1000);	/* let RCU-freed objects go */
 	if (rtd_read_file("/proc/slabinfo", buf, sizeof(buf)) < 0)
 		return -1;
 	for (line = strtok_r(buf, "\n", &save); line;
@@ -101,6 +101,23 @@ static long slab_objects(void)
 			total += active;
 	}
 	return total;
+}
+
+/*
+ * The kernel's own background allocations move the count by a few dozen
+ * objects either way; the lowest of a few readings is the steadiest.
+ */
+static long slab_objects(void)
+{
+	long n, min = -1;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		n = slab_objects_once();
+		if (n >= 0 && (min < 0 || n < min))
+			min = n;
+	}
+	return min;
 }
 
 static int count_lines(const char *path)
@@ -116,7 +133,11 @@ static int count_lines(const char *path)
 	return n;
 }
 
-#define CYCLES 20
+/*
+ * 100 cycles: a leak of one object per cycle grows the count by 100, twice
+ * the largest background drift seen in the guests (about +-30).
+ */
+#define CYCLES 100
 
 TEST(load_unload_cycles_leak_nothing)
 {
@@ -142,8 +163,7 @@ TEST(load_unload_cycles_leak_nothing)
 	TH_LOG("slab objects in use: %ld before, %ld after %d cycles",
 	       before, after, CYCLES);
 	EXPECT_EQ(mods_before, count_lines("/proc/modules"));
-	/* a leak of even one object per cycle shows as >= CYCLES */
-	EXPECT_LT(after - before, CYCLES);
+	EXPECT_LT(after - before, CYCLES / 2);
 }
 
 #define CPU1_ONLINE "/sys/devices/system/cpu/cpu1/online"

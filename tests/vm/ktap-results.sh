@@ -4,16 +4,9 @@
 # "ok PROGRAM.TEST", "not ok PROGRAM.TEST" or "skip PROGRAM.TEST" (a skipped
 # test is never counted as passed). A program whose own results are missing
 # or do not explain its failing exit (it crashed, hung or refused) adds a
-# failed "PROGRAM.exit".
+# failed "PROGRAM.exit"; so does one that never finished (the guest died).
 awk '
-function result(  ok, name) {
-	ok = ($1 == "ok"); name = ok ? $3 : $4
-	if ($0 ~ /# *[Ss][Kk][Ii][Pp]/) return "skip " name
-	return (ok ? "ok " : "not ok ") name
-}
-/^    (ok|not ok) [0-9]+ / { sub(/^    /, ""); leaf[++n] = result(); next }
-/^(ok|not ok) [0-9]+ / {
-	r = result(); prog = r; sub(/^[a-z ]* /, "", prog)
+function flush(prog, r,  i, w, failed) {
 	failed = 0
 	for (i = 1; i <= n; i++) {
 		split(leaf[i], w, " ")
@@ -23,5 +16,18 @@ function result(  ok, name) {
 	}
 	if (n == 0 || (r ~ /^not ok/ && !failed)) print "not ok " prog ".exit"
 	n = 0
+	running = ""
 }
+function result(  ok, name) {
+	ok = ($1 == "ok"); name = ok ? $3 : $4
+	if ($0 ~ /# *[Ss][Kk][Ii][Pp]/) return "skip " name
+	return (ok ? "ok " : "not ok ") name
+}
+/^    (ok|not ok) [0-9]+ / { sub(/^    /, ""); leaf[++n] = result(); next }
+/^# running / { running = $3; next }
+/^(ok|not ok) [0-9]+ / {
+	r = result(); prog = r; sub(/^[a-z ]* /, "", prog)
+	flush(prog, r)
+}
+END { if (running != "") flush(running, "not ok # did not finish") }
 ' "$1" 2>/dev/null
