@@ -8,7 +8,8 @@
 # table and a last line "N passed, N failed[, N skipped]". Exits non-zero on
 # any failure or any kernel that did not report.
 #
-# KERNELS="6.1 7.2" runs a subset; RTD_TIMEOUT sets the per-guest timeout.
+# KERNELS="6.1 7.2" runs a subset; RTD_TIMEOUT sets the per-guest timeout,
+# RTD_JOBS how many kernels are built and booted at once (default: CPUs).
 set -uo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
 
@@ -17,6 +18,7 @@ BUILD=$RTD_TOP/build
 RESULTS=$BUILD/results
 KERNELS=${KERNELS:-$(rtd_all_kernels | tr '\n' ' ')}
 TIMEOUT=${RTD_TIMEOUT:-300}
+JOBS=${RTD_JOBS:-$(nproc)}
 KSRC=$RTD_CACHE/ksrc
 SUMMARY=$RESULTS/summary.tsv
 
@@ -141,8 +143,15 @@ main() {
 	fi
 	checkpatch
 	build_selftests
+	# one guest per host CPU at a time: each TCG guest uses one host thread
 	for id in $KERNELS; do
-		run_kernel "$id"
+		while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do
+			wait -n
+		done
+		run_kernel "$id" &
+	done
+	wait
+	for id in $KERNELS; do
 		# a kernel that reported nothing at all is a failure too
 		grep -q "^$id	" "$SUMMARY" || record "$id" report "not ok" "no results"
 	done
