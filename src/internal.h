@@ -3,7 +3,19 @@
 #ifndef RTDEFER_INTERNAL_H
 #define RTDEFER_INTERNAL_H
 
+struct smp_hotplug_thread;
+
+/* tunables.c */
 int rtd_sysfs_init(void);
 void rtd_sysfs_exit(void);
+
+/* pcpu_thread.c */
+void rtd_pcpu_thread_setup(unsigned int cpu);
+int rtd_pcpu_threads_register(struct smp_hotplug_thread *ht);
+void rtd_pcpu_threads_unregister(struct smp_hotplug_thread *ht);
+
+/* irq_work.c */
+int rtd_irq_work_init(void);
+void rtd_irq_work_exit(void);
 
 #endif /* RTDEFER_INTERNAL_H */

@@ -33,10 +33,15 @@ static int __init rtd_init(void)
 	ret = rtd_sysfs_init();
 	if (ret)
 		goto err_sysfs;
+	ret = rtd_irq_work_init();
+	if (ret)
+		goto err_irq_work;
 
 	pr_info("version %s loaded\n", RTDEFER_VERSION);
 	return 0;
 
+err_irq_work:
+	rtd_sysfs_exit();
 err_sysfs:
 	pr_err("cannot load: %d\n", ret);
 	return ret;
@@ -44,6 +49,7 @@ err_sysfs:
 
 static void __exit rtd_exit(void)
 {
+	rtd_irq_work_exit();
 	rtd_sysfs_exit();
 	pr_info("unloaded\n");
 }

@@ -12,6 +12,7 @@
 
 #include <linux/module.h>
 #include <rtdefer/compat-config.h>
+#include <rtdefer/irq_work.h>
 
 /*
  * RTD_MODULE_IMPORT_NS() - import the namespace of rtdefer's exports, in the

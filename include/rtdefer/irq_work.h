@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * rtdefer threaded irq_work: PREEMPT_RT's irq_work split for every kernel.
+ *
+ * An item is queued from any context, NMI included. HARD items run in hardirq
+ * context on the queueing CPU. All others run in that CPU's irq_work/N kthread
+ * (SCHED_FIFO 1 by default), in thread context with preemption enabled, so
+ * their callbacks may sleep. LAZY items are threaded too; they only let the
+ * thread wait for the next tick (or run at once when the tick is stopped).
+ *
+ * Claim semantics as mainline: queueing an item that is already pending does
+ * nothing and returns false; an item whose callback is running may be queued
+ * again and then runs once more.
+ */
+#ifndef RTDEFER_IRQ_WORK_H
+#define RTDEFER_IRQ_WORK_H
+
+#include <linux/atomic.h>
+#include <linux/llist.h>
+#include <linux/types.h>
+
+struct rtd_irq_work;
+typedef void (*rtd_irq_work_fn_t)(struct rtd_irq_work *work);
+
+/**
+ * struct rtd_irq_work - an irq_work item
+ * @llnode: link in a per-CPU queue (private)
+ * @flags: RTD_IRQ_WORK_* state and kind (private; use the accessors)
+ * @func: the callback
+ */
+struct rtd_irq_work {
+	struct llist_node llnode;
+	atomic_t flags;
+	rtd_irq_work_fn_t func;
+};
+
+/* State and kind bits of rtd_irq_work.flags. */
+#define RTD_IRQ_WORK_PENDING	0x01	/* queued, callback not started */
+#define RTD_IRQ_WORK_BUSY	0x02	/* claimed or running */
+#define RTD_IRQ_WORK_CLAIMED	(RTD_IRQ_WORK_PENDING | RTD_IRQ_WORK_BUSY)
+#define RTD_IRQ_WORK_LAZY	0x04	/* threaded, wakes its thread at the tick */
+#define RTD_IRQ_WORK_HARD	0x08	/* runs in hardirq context */
+#define RTD_IRQ_WORK_INIT_MAGIC	0x100	/* set by the initialisers */
+
+#define __RTD_IRQ_WORK_INIT(_fn, _flags) {				\
+	.flags = ATOMIC_INIT(RTD_IRQ_WORK_INIT_MAGIC | (_flags)),	\
+	.func = (_fn),							\
+}
+
+/* Static initialisers, usable in array initialisers. */
+#define RTD_IRQ_WORK_INIT(fn)		__RTD_IRQ_WORK_INIT(fn, 0)
+#define RTD_IRQ_WORK_INIT_HARD(fn)	__RTD_IRQ_WORK_INIT(fn, RTD_IRQ_WORK_HARD)
+#define RTD_IRQ_WORK_INIT_LAZY(fn)	__RTD_IRQ_WORK_INIT(fn, RTD_IRQ_WORK_LAZY)
+
+/**
+ * rtd_init_irq_work() - initialise a threaded (not HARD, not LAZY) item
+ * @work: the item; must not be pending
+ * @fn: its callback
+ *
+ * Context: Any context. Does not sleep.
+ */
+static inline void rtd_init_irq_work(struct rtd_irq_work *work,
+				     rtd_irq_work_fn_t fn)
+{
+	atomic_set(&work->flags, RTD_IRQ_WORK_INIT_MAGIC);
+	work->func = fn;
+}
+
+/**
+ * rtd_irq_work_is_pending() - whether the item is queued and has not started
+ * @work: the item
+ *
+ * Context: Any context. The answer may be stale by the time it is used.
+ */
+static inline bool rtd_irq_work_is_pending(struct rtd_irq_work *work)
+{
+	return atomic_read(&work->flags) & RTD_IRQ_WORK_PENDING;
+}
+
+/**
+ * rtd_irq_work_is_busy() - whether the item is queued or its callback runs
+ * @work: the item
+ *
+ * Context: Any context. The answer may be stale by the time it is used.
+ */
+static inline bool rtd_irq_work_is_busy(struct rtd_irq_work *work)
+{
+	return atomic_read(&work->flags) & RTD_IRQ_WORK_BUSY;
+}
+
+/**
+ * rtd_irq_work_is_hard() - whether the item runs in hardirq context
+ * @work: the item
+ *
+ * Context: Any context.
+ */
+static inline bool rtd_irq_work_is_hard(struct rtd_irq_work *work)
+{
+	return atomic_read(&work->flags) & RTD_IRQ_WORK_HARD;
+}
+
+bool rtd_irq_work_queue(struct rtd_irq_work *work);
+bool rtd_irq_work_queue_on(struct rtd_irq_work *work, int cpu);
+void rtd_irq_work_sync(struct rtd_irq_work *work);
+
+#endif /* RTDEFER_IRQ_WORK_H */
