@@ -95,8 +95,12 @@ static void rtd_iw_run_list(struct llist_head *list, bool threaded)
 
 	llist_for_each_entry_safe(work, tmp, node, llnode) {
 		rtd_iw_run_one(work);
-		/* waiters of rtd_irq_work_sync() on threaded items */
 		if (threaded) {
+			/*
+			 * Wake rtd_irq_work_sync() waiters: order the BUSY
+			 * clear before wake_up_var()'s waitqueue check,
+			 * pairing with the barrier in wait_var_event().
+			 */
 			smp_mb__after_atomic();
 			wake_up_var(work);
 			cond_resched();
@@ -313,7 +317,7 @@ static void rtd_iw_init_cpu(unsigned int cpu)
 	init_llist_head(&c->lazy);
 	rtd_init_kernel_irq_work(&c->hard_kick, rtd_iw_hard_kick_fn, IRQ_WORK_HARD_IRQ);
 	rtd_init_kernel_irq_work(&c->lazy_kick, rtd_iw_lazy_kick_fn, IRQ_WORK_LAZY);
-	INIT_CSD(&c->csd, rtd_iw_csd_fn, c);
+	rtd_init_csd(&c->csd, rtd_iw_csd_fn, c);
 	atomic_set(&c->csd_queued, 0);
 }
 

@@ -10,6 +10,7 @@
 
 #include <linux/export.h>
 #include <linux/hardirq.h>
+#include <linux/hrtimer.h>
 #include <linux/irq_work.h>
 #include <linux/smp.h>
 #include <rtdefer/compat-config.h>
@@ -27,13 +28,17 @@
 #endif
 
 /* v5.11 added INIT_CSD(); before, the fields were set by hand. */
-#ifndef INIT_CSD
-#define INIT_CSD(_csd, _func, _info)		\
-	do {					\
-		(_csd)->func = (_func);		\
-		(_csd)->info = (_info);		\
-	} while (0)
+static inline void rtd_init_csd(call_single_data_t *csd, smp_call_func_t fn,
+				void *info)
+{
+#ifdef INIT_CSD
+	INIT_CSD(csd, fn, info);
+#else
+	csd->flags = 0;
+	csd->func = fn;
+	csd->info = info;
 #endif
+}
 
 /*
  * A kernel irq_work with flags (IRQ_WORK_HARD_IRQ, IRQ_WORK_LAZY). Every
@@ -46,6 +51,32 @@ static inline void rtd_init_kernel_irq_work(struct irq_work *work,
 {
 	init_irq_work(work, fn);
 	atomic_set(&work->node.a_flags, flags);
+}
+
+/* v6.13: hrtimer_setup*() replaced hrtimer_init*() plus setting .function. */
+static inline void rtd_hrtimer_setup(struct hrtimer *t,
+				     enum hrtimer_restart (*fn)(struct hrtimer *),
+				     clockid_t clock, enum hrtimer_mode mode)
+{
+#ifdef RTD_HAVE_HRTIMER_SETUP
+	hrtimer_setup(t, fn, clock, mode);
+#else
+	hrtimer_init(t, clock, mode);
+	t->function = fn;
+#endif
+}
+
+static inline void
+rtd_hrtimer_setup_on_stack(struct hrtimer *t,
+			   enum hrtimer_restart (*fn)(struct hrtimer *),
+			   clockid_t clock, enum hrtimer_mode mode)
+{
+#ifdef RTD_HAVE_HRTIMER_SETUP
+	hrtimer_setup_on_stack(t, fn, clock, mode);
+#else
+	hrtimer_init_on_stack(t, clock, mode);
+	t->function = fn;
+#endif
 }
 
 #endif /* RTDEFER_COMPAT_H */

@@ -1,0 +1,656 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rtd_test_iw: in-kernel checks of rtdefer's threaded irq_work, driven from
+ * the guest's selftest (tests/selftests/rtd_irq_work.c).
+ *
+ * Each file in /sys/kernel/debug/rtd_test_iw/ is one check: reading it runs
+ * the check and returns "ok" or "FAIL <what went wrong>". The hotplug checks
+ * are split into a "start" and a "stop" file so user space can offline CPUs
+ * in between.
+ */
+#include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/cpu.h>
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/hrtimer.h>
+#include <linux/interrupt.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <rtdefer/rtdefer.h>
+#include <compat/compat.h>
+
+#define CTX_TASK	0x01
+#define CTX_HARDIRQ	0x02
+#define CTX_SOFTIRQ	0x04
+#define CTX_PREEMPTIBLE	0x08
+#define CTX_OUR_THREAD	0x10	/* irq_work/N of the running CPU, FIFO 1 */
+
+/* One observed callback run. */
+struct probe {
+	struct rtd_irq_work work;
+	atomic_t runs;
+	int cpu;		/* where it ran */
+	int ctx;		/* CTX_* seen there */
+	int seen;		/* payload the callback read */
+	int payload;		/* written before queueing */
+	unsigned int sleep_ms;	/* sleep inside the callback */
+	int requeue;		/* times to queue itself again */
+	struct completion done;
+};
+
+static int current_ctx(void)
+{
+	char comm[TASK_COMM_LEN];
+	int ctx = 0;
+
+	if (in_task())
+		ctx |= CTX_TASK;
+	if (in_hardirq())
+		ctx |= CTX_HARDIRQ;
+	if (in_serving_softirq())
+		ctx |= CTX_SOFTIRQ;
+	if (preemptible())
+		ctx |= CTX_PREEMPTIBLE;
+	snprintf(comm, sizeof(comm), "irq_work/%d", raw_smp_processor_id());
+	if (in_task() && (current->flags & PF_KTHREAD) &&
+	    !strcmp(current->comm, comm) && current->policy == SCHED_FIFO &&
+	    current->rt_priority == 1)
+		ctx |= CTX_OUR_THREAD;
+	return ctx;
+}
+
+static void probe_fn(struct rtd_irq_work *work)
+{
+	struct probe *p = container_of(work, struct probe, work);
+
+	p->cpu = raw_smp_processor_id();
+	p->ctx = current_ctx();
+	p->seen = READ_ONCE(p->payload);
+	if (p->sleep_ms)
+		msleep(p->sleep_ms);
+	atomic_inc(&p->runs);
+	if (p->requeue > 0) {
+		p->requeue--;
+		if (!rtd_irq_work_queue(work))
+			p->seen = -1;
+		return;
+	}
+	complete(&p->done);
+}
+
+static struct probe *probe_new(int kind)
+{
+	struct probe *p = kzalloc(sizeof(*p), GFP_KERNEL);
+
+	if (!p)
+		return NULL;
+	if (kind == RTD_IRQ_WORK_HARD)
+		p->work = (struct rtd_irq_work)RTD_IRQ_WORK_INIT_HARD(probe_fn);
+	else if (kind == RTD_IRQ_WORK_LAZY)
+		p->work = (struct rtd_irq_work)RTD_IRQ_WORK_INIT_LAZY(probe_fn);
+	else
+		rtd_init_irq_work(&p->work, probe_fn);
+	init_completion(&p->done);
+	p->cpu = -1;
+	return p;
+}
+
+/* Free a probe whose item may still be queued (failure paths). */
+static void probe_free(struct probe *p)
+{
+	if (!p)
+		return;
+	rtd_irq_work_sync(&p->work);
+	kfree(p);
+}
+
+/* Wait for the probe's last run; false after 30 s (a lost item). */
+static bool probe_wait(struct probe *p)
+{
+	return wait_for_completion_timeout(&p->done, 30 * HZ) != 0;
+}
+
+#define CHECK(cond, ...)					\
+	do {							\
+		if (!(cond)) {					\
+			seq_printf(m, "FAIL " __VA_ARGS__);	\
+			seq_puts(m, "\n");			\
+			goto out;				\
+		}						\
+	} while (0)
+
+static int want_ctx(int kind)
+{
+	return kind == RTD_IRQ_WORK_HARD ? CTX_HARDIRQ :
+		CTX_TASK | CTX_PREEMPTIBLE | CTX_OUR_THREAD;
+}
+
+static const char *kind_name(int kind)
+{
+	return kind == RTD_IRQ_WORK_HARD ? "hard" :
+		kind == RTD_IRQ_WORK_LAZY ? "lazy" : "threaded";
+}
+
+/* Queue one item of each kind from task context; check where it ran. */
+static int ctx_task_show(struct seq_file *m, void *v)
+{
+	static const int kinds[] = { 0, RTD_IRQ_WORK_HARD, RTD_IRQ_WORK_LAZY };
+	struct probe *p = NULL;
+	int i, cpu;
+	bool queued;
+
+	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
+		p = probe_new(kinds[i]);
+		CHECK(p, "no memory");
+		CHECK(rtd_irq_work_is_hard(&p->work) == (kinds[i] == RTD_IRQ_WORK_HARD),
+		      "is_hard wrong for %s", kind_name(kinds[i]));
+		cpu = get_cpu();
+		queued = rtd_irq_work_queue(&p->work);
+		put_cpu();
+		CHECK(queued, "queue failed");
+		CHECK(probe_wait(p), "%s item never ran", kind_name(kinds[i]));
+		rtd_irq_work_sync(&p->work);
+		CHECK(p->cpu == cpu, "%s item ran on CPU %d, queued on %d",
+		      kind_name(kinds[i]), p->cpu, cpu);
+		CHECK((p->ctx & want_ctx(kinds[i])) == want_ctx(kinds[i]) &&
+		      !(kinds[i] == RTD_IRQ_WORK_HARD && (p->ctx & CTX_TASK)),
+		      "%s item ran in context %#x, want %#x", kind_name(kinds[i]),
+		      p->ctx, want_ctx(kinds[i]));
+		CHECK(!rtd_irq_work_is_busy(&p->work), "busy after sync");
+		kfree(p);
+		p = NULL;
+	}
+	seq_puts(m, "ok\n");
+out:
+	probe_free(p);
+	return 0;
+}
+
+/* Queueing from hardirq (hrtimer), softirq (tasklet), IRQs off. */
+struct from_ctx {
+	struct probe *p[2];	/* threaded, hard */
+	int cpu;
+	bool queued[2];
+	bool fired;
+};
+
+static void from_ctx_queue(struct from_ctx *f)
+{
+	f->cpu = smp_processor_id();
+	f->queued[0] = rtd_irq_work_queue(&f->p[0]->work);
+	f->queued[1] = rtd_irq_work_queue(&f->p[1]->work);
+	smp_store_release(&f->fired, true);
+}
+
+static struct from_ctx *from_ctx_cur;
+
+static enum hrtimer_restart from_hrtimer_fn(struct hrtimer *t)
+{
+	from_ctx_queue(from_ctx_cur);
+	return HRTIMER_NORESTART;
+}
+
+static void from_tasklet_fn(unsigned long data)
+{
+	from_ctx_queue(from_ctx_cur);
+}
+
+static DECLARE_TASKLET_OLD(from_tasklet, from_tasklet_fn);
+
+static void from_ctx_trigger(int how)
+{
+	struct hrtimer t;
+	unsigned long flags;
+
+	switch (how) {
+	case 0:
+		rtd_hrtimer_setup_on_stack(&t, from_hrtimer_fn, CLOCK_MONOTONIC,
+					   HRTIMER_MODE_REL_HARD);
+		hrtimer_start(&t, ns_to_ktime(1000), HRTIMER_MODE_REL_HARD);
+		while (!smp_load_acquire(&from_ctx_cur->fired))
+			msleep(1);
+		hrtimer_cancel(&t);
+		destroy_hrtimer_on_stack(&t);
+		break;
+	case 1:
+		tasklet_schedule(&from_tasklet);
+		while (!smp_load_acquire(&from_ctx_cur->fired))
+			msleep(1);
+		break;
+	default:
+		local_irq_save(flags);
+		from_ctx_queue(from_ctx_cur);
+		local_irq_restore(flags);
+	}
+}
+
+static int from_ctx_show(struct seq_file *m, void *v)
+{
+	static const char * const how_name[] = { "hardirq", "softirq", "irqs-off" };
+	struct from_ctx f = {};
+	int how, i;
+
+	for (how = 0; how < 3; how++) {
+		f.p[0] = probe_new(0);
+		f.p[1] = probe_new(RTD_IRQ_WORK_HARD);
+		CHECK(f.p[0] && f.p[1], "no memory");
+		f.queued[0] = f.queued[1] = f.fired = false;
+		from_ctx_cur = &f;
+		from_ctx_trigger(how);
+		for (i = 0; i < 2; i++) {
+			int kind = i ? RTD_IRQ_WORK_HARD : 0;
+
+			CHECK(f.queued[i], "queue from %s failed", how_name[how]);
+			CHECK(probe_wait(f.p[i]), "%s item queued from %s never ran",
+			      kind_name(kind), how_name[how]);
+			rtd_irq_work_sync(&f.p[i]->work);
+			CHECK(f.p[i]->cpu == f.cpu, "ran on CPU %d, queued from %s on %d",
+			      f.p[i]->cpu, how_name[how], f.cpu);
+			CHECK((f.p[i]->ctx & want_ctx(kind)) == want_ctx(kind),
+			      "%s item queued from %s ran in context %#x",
+			      kind_name(kind), how_name[how], f.p[i]->ctx);
+		}
+		kfree(f.p[0]);
+		kfree(f.p[1]);
+		f.p[0] = f.p[1] = NULL;
+	}
+	seq_puts(m, "ok\n");
+out:
+	probe_free(f.p[0]);
+	probe_free(f.p[1]);
+	return 0;
+}
+
+/* A threaded callback may sleep; it re-queues itself from inside. */
+static int sleep_requeue_show(struct seq_file *m, void *v)
+{
+	struct probe *p = probe_new(0);
+
+	CHECK(p, "no memory");
+	p->sleep_ms = 5;
+	p->requeue = 5;
+	CHECK(rtd_irq_work_queue(&p->work), "queue failed");
+	CHECK(probe_wait(p), "never completed");
+	rtd_irq_work_sync(&p->work);
+	CHECK(p->seen != -1, "re-queue from the callback returned false");
+	CHECK(atomic_read(&p->runs) == 6, "ran %d times, want 6",
+	      atomic_read(&p->runs));
+	seq_puts(m, "ok\n");
+out:
+	probe_free(p);
+	return 0;
+}
+
+/* Claim semantics: pending -> false; running -> true, runs once more. */
+static int claim_show(struct seq_file *m, void *v)
+{
+	struct probe *p = probe_new(0);
+	int i;
+
+	CHECK(p, "no memory");
+	p->sleep_ms = 100;
+	CHECK(rtd_irq_work_queue(&p->work), "first queue failed");
+	for (i = 0; i < 3000 && rtd_irq_work_is_pending(&p->work); i++)
+		usleep_range(100, 200);
+	CHECK(!rtd_irq_work_is_pending(&p->work), "never started");
+	CHECK(rtd_irq_work_is_busy(&p->work), "not busy while running");
+	CHECK(rtd_irq_work_queue(&p->work), "re-queue while running refused");
+	CHECK(!rtd_irq_work_queue(&p->work), "queue while pending accepted");
+	rtd_irq_work_sync(&p->work);
+	CHECK(atomic_read(&p->runs) == 2, "ran %d times, want 2",
+	      atomic_read(&p->runs));
+	CHECK(!rtd_irq_work_is_busy(&p->work), "busy after sync");
+	seq_puts(m, "ok\n");
+out:
+	probe_free(p);
+	return 0;
+}
+
+/* sync() waits for a running callback, threaded and hard. */
+static int sync_show(struct seq_file *m, void *v)
+{
+	struct probe *p = probe_new(0);
+
+	CHECK(p, "no memory");
+	p->sleep_ms = 200;
+	CHECK(rtd_irq_work_queue(&p->work), "queue failed");
+	while (rtd_irq_work_is_pending(&p->work))
+		usleep_range(100, 200);
+	rtd_irq_work_sync(&p->work);
+	CHECK(atomic_read(&p->runs) == 1, "sync returned before the callback ended");
+	CHECK(!rtd_irq_work_is_busy(&p->work), "busy after sync");
+	kfree(p);
+
+	p = probe_new(RTD_IRQ_WORK_HARD);
+	CHECK(p, "no memory");
+	CHECK(rtd_irq_work_queue(&p->work), "hard queue failed");
+	rtd_irq_work_sync(&p->work);
+	CHECK(atomic_read(&p->runs) == 1, "sync returned before the hard callback ran");
+	seq_puts(m, "ok\n");
+out:
+	probe_free(p);
+	return 0;
+}
+
+/* queue_on every CPU: runs there, sees the stores made before queueing. */
+static int remote_show(struct seq_file *m, void *v)
+{
+	struct probe *p = NULL;
+	int cpu, kind;
+
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		for (kind = 0; kind <= RTD_IRQ_WORK_HARD; kind += RTD_IRQ_WORK_HARD) {
+			p = probe_new(kind);
+			CHECK(p, "no memory");
+			p->payload = 0x5eed0000 + cpu;
+			CHECK(rtd_irq_work_queue_on(&p->work, cpu),
+			      "queue_on(%d) failed", cpu);
+			CHECK(probe_wait(p), "%s item for CPU %d never ran",
+			      kind_name(kind), cpu);
+			rtd_irq_work_sync(&p->work);
+			CHECK(p->cpu == cpu, "item for CPU %d ran on %d", cpu, p->cpu);
+			CHECK(p->seen == 0x5eed0000 + cpu, "callback saw a stale payload");
+			CHECK((p->ctx & want_ctx(kind)) == want_ctx(kind),
+			      "%s item on CPU %d ran in context %#x",
+			      kind_name(kind), cpu, p->ctx);
+			kfree(p);
+			p = NULL;
+		}
+	}
+	seq_puts(m, "ok\n");
+out:
+	cpus_read_unlock();
+	probe_free(p);
+	return 0;
+}
+
+/* Invalid and offline CPUs: false, item untouched. */
+static int queue_on_bad_show(struct seq_file *m, void *v)
+{
+	struct probe *p = probe_new(0);
+	int bad[3] = { -1, nr_cpu_ids, -1 };
+	int i, cpu;
+
+	CHECK(p, "no memory");
+	for_each_possible_cpu(cpu)
+		if (!cpu_online(cpu))
+			bad[2] = cpu;
+	CHECK(bad[2] >= 0, "no offline CPU: offline one before reading this");
+	for (i = 0; i < 3; i++) {
+		CHECK(!rtd_irq_work_queue_on(&p->work, bad[i]),
+		      "queue_on(%d) accepted", bad[i]);
+		CHECK(!rtd_irq_work_is_busy(&p->work), "queue_on(%d) claimed the item",
+		      bad[i]);
+	}
+	seq_puts(m, "ok\n");
+out:
+	kfree(p);
+	return 0;
+}
+
+/*
+ * Storm: one producer kthread per online CPU queues NITEMS items of its own
+ * round-robin, local and remote, threaded and hard, STORM times in all.
+ * Every successful queueing must be matched by exactly one run.
+ */
+#define NITEMS 32
+#define STORM 100000
+
+struct counted {
+	struct rtd_irq_work work;
+	atomic_t queued;
+	atomic_t runs;
+};
+
+struct producer {
+	struct counted items[NITEMS];
+	struct task_struct *task;
+	int cpu;
+	long count;		/* queueing attempts to make; 0 = until stopped */
+	bool remote_only;	/* queue only on producer->target */
+	int target;
+	struct completion done;
+};
+
+static void counted_fn(struct rtd_irq_work *work)
+{
+	atomic_inc(&container_of(work, struct counted, work)->runs);
+}
+
+static bool stop_producers;
+
+static int producer_fn(void *data)
+{
+	struct producer *pr = data;
+	unsigned int n = 0, ncpus = num_possible_cpus();
+	long i;
+
+	for (i = 0; !pr->count || i < pr->count; i++) {
+		struct counted *c = &pr->items[i % NITEMS];
+		int cpu = pr->remote_only ? pr->target : (int)(n++ % ncpus);
+		bool ok;
+
+		if (READ_ONCE(stop_producers))
+			break;
+		if (i % 3 == 0)
+			ok = rtd_irq_work_queue(&c->work);
+		else
+			ok = rtd_irq_work_queue_on(&c->work, cpu);
+		if (ok)
+			atomic_inc(&c->queued);
+		if (i % 64 == 0)
+			cond_resched();
+	}
+	complete(&pr->done);
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(HZ / 10);
+	return 0;
+}
+
+static struct producer *producer_start(int cpu, long count, int target)
+{
+	struct producer *pr = kzalloc(sizeof(*pr), GFP_KERNEL);
+	int i;
+
+	if (!pr)
+		return NULL;
+	for (i = 0; i < NITEMS; i++) {
+		if (i % 2)
+			pr->items[i].work = (struct rtd_irq_work)RTD_IRQ_WORK_INIT_HARD(counted_fn);
+		else
+			rtd_init_irq_work(&pr->items[i].work, counted_fn);
+	}
+	pr->cpu = cpu;
+	pr->count = count;
+	pr->remote_only = target >= 0;
+	pr->target = target;
+	init_completion(&pr->done);
+	pr->task = kthread_create_on_cpu(producer_fn, pr, cpu, "rtd_prod/%u");
+	if (IS_ERR(pr->task)) {
+		kfree(pr);
+		return NULL;
+	}
+	wake_up_process(pr->task);
+	return pr;
+}
+
+/* Stop, sync every item and compare counts; returns mismatches. */
+static int producer_finish(struct producer *pr, long *queued)
+{
+	int i, bad = 0;
+
+	wait_for_completion(&pr->done);
+	kthread_stop(pr->task);
+	for (i = 0; i < NITEMS; i++) {
+		rtd_irq_work_sync(&pr->items[i].work);
+		*queued += atomic_read(&pr->items[i].queued);
+		if (atomic_read(&pr->items[i].queued) != atomic_read(&pr->items[i].runs))
+			bad++;
+	}
+	kfree(pr);
+	return bad;
+}
+
+static int storm_show(struct seq_file *m, void *v)
+{
+	struct producer **pr = kcalloc(nr_cpu_ids, sizeof(*pr), GFP_KERNEL);
+	int cpu, n = 0, bad = 0;
+	long queued = 0;
+
+	CHECK(pr, "no memory");
+	WRITE_ONCE(stop_producers, false);
+	cpus_read_lock();
+	for_each_online_cpu(cpu)
+		n++;
+	for_each_online_cpu(cpu)
+		pr[cpu] = producer_start(cpu, STORM / n, -1);
+	cpus_read_unlock();
+	for (cpu = 0; cpu < nr_cpu_ids; cpu++)
+		if (pr[cpu])
+			bad += producer_finish(pr[cpu], &queued);
+	CHECK(queued > 0, "nothing was queued");
+	CHECK(!bad, "%d items ran a different number of times than queued", bad);
+	seq_printf(m, "ok %ld queued\n", queued);
+out:
+	kfree(pr);
+	return 0;
+}
+
+/*
+ * Hotplug: "hotplug_start" starts a producer on CPU 0 that queues onto CPU 1
+ * (threaded and hard, plus items whose callbacks sleep so some stay pending)
+ * until "hotplug_stop"; user space offlines and onlines CPU 1 in between.
+ */
+static struct producer *hp_producer;
+
+static int hotplug_start_show(struct seq_file *m, void *v)
+{
+	CHECK(!hp_producer, "already started");
+	CHECK(num_online_cpus() >= 2 && cpu_online(1), "CPU 1 must be online");
+	WRITE_ONCE(stop_producers, false);
+	hp_producer = producer_start(0, 0, 1);
+	CHECK(hp_producer, "cannot start the producer");
+	seq_puts(m, "ok\n");
+out:
+	return 0;
+}
+
+static int hotplug_stop_show(struct seq_file *m, void *v)
+{
+	long queued = 0;
+	int bad;
+
+	CHECK(hp_producer, "not started");
+	WRITE_ONCE(stop_producers, true);
+	bad = producer_finish(hp_producer, &queued);
+	hp_producer = NULL;
+	CHECK(queued > 0, "nothing was queued");
+	CHECK(!bad, "%d items ran a different number of times than queued", bad);
+	seq_printf(m, "ok %ld queued\n", queued);
+out:
+	return 0;
+}
+
+/*
+ * Unload while busy: "busy" queues threaded items whose callbacks sleep;
+ * module exit must wait for them (rtd_irq_work_sync), or their text would
+ * be gone under them.
+ */
+static struct probe *busy_probes[4];
+
+static int busy_show(struct seq_file *m, void *v)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(busy_probes); i++) {
+		if (busy_probes[i])
+			continue;
+		busy_probes[i] = probe_new(0);
+		CHECK(busy_probes[i], "no memory");
+		busy_probes[i]->sleep_ms = 300;
+		CHECK(rtd_irq_work_queue_on(&busy_probes[i]->work,
+					    i % num_online_cpus()), "queue failed");
+	}
+	seq_puts(m, "ok\n");
+out:
+	return 0;
+}
+
+struct check {
+	const char *name;
+	int (*show)(struct seq_file *m, void *v);
+};
+
+static const struct check checks[] = {
+	{ "ctx_task", ctx_task_show },
+	{ "from_ctx", from_ctx_show },
+	{ "sleep_requeue", sleep_requeue_show },
+	{ "claim", claim_show },
+	{ "sync", sync_show },
+	{ "remote", remote_show },
+	{ "queue_on_bad", queue_on_bad_show },
+	{ "storm", storm_show },
+	{ "hotplug_start", hotplug_start_show },
+	{ "hotplug_stop", hotplug_stop_show },
+	{ "busy", busy_show },
+};
+
+static int check_open(struct inode *inode, struct file *file)
+{
+	const struct check *c = inode->i_private;
+
+	return single_open(file, c->show, NULL);
+}
+
+static const struct file_operations check_fops = {
+	.owner = THIS_MODULE,
+	.open = check_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+static struct dentry *dir;
+
+static int __init rtd_test_iw_init(void)
+{
+	int i;
+
+	dir = debugfs_create_dir("rtd_test_iw", NULL);
+	for (i = 0; i < ARRAY_SIZE(checks); i++)
+		debugfs_create_file(checks[i].name, 0400, dir, (void *)&checks[i],
+				    &check_fops);
+	return 0;
+}
+
+static void __exit rtd_test_iw_exit(void)
+{
+	int i;
+
+	debugfs_remove_recursive(dir);
+	if (hp_producer) {
+		long queued = 0;
+
+		WRITE_ONCE(stop_producers, true);
+		producer_finish(hp_producer, &queued);
+	}
+	for (i = 0; i < ARRAY_SIZE(busy_probes); i++) {
+		if (!busy_probes[i])
+			continue;
+		rtd_irq_work_sync(&busy_probes[i]->work);
+		kfree(busy_probes[i]);
+	}
+	tasklet_kill(&from_tasklet);
+}
+
+module_init(rtd_test_iw_init);
+module_exit(rtd_test_iw_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("rtdefer irq_work checks used by rtdefer's own tests");
+RTD_MODULE_IMPORT_NS();

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rtd_irq_work: rtdefer's threaded irq_work in the guest. The in-kernel
+ * checks live in the rtd_test_iw module (one debugfs file each); this program
+ * loads the modules, reads the checks, looks at the irq_work/N threads from
+ * user space and drives CPU hotplug and unload.
+ */
+#include "rtd_guest.h"
+#include <dirent.h>
+#include <sched.h>
+#include "kselftest_harness.h"
+
+#define CHECKS "/sys/kernel/debug/rtd_test_iw/"
+#define CPU1_ONLINE "/sys/devices/system/cpu/cpu1/online"
+#define MAX_THREADS 64
+
+struct threads {
+	int pid[MAX_THREADS];
+	int cpu[MAX_THREADS];
+	int n;
+};
+
+/* Kernel threads named irq_work/N, minus those listed in @skip. */
+static void find_threads(struct threads *t, const struct threads *skip)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	char path[64], comm[64];
+	int pid, cpu, i, skipped;
+
+	t->n = 0;
+	while (d && (e = readdir(d)) && t->n < MAX_THREADS) {
+		pid = atoi(e->d_name);
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+		if (rtd_read_file(path, comm, sizeof(comm)) <= 0 ||
+		    sscanf(comm, "irq_work/%d", &cpu) != 1)
+			continue;
+		for (skipped = 0, i = 0; skip && i < skip->n; i++)
+			skipped |= skip->pid[i] == pid;
+		if (skipped)
+			continue;
+		t->pid[t->n] = pid;
+		t->cpu[t->n++] = cpu;
+	}
+	if (d)
+		closedir(d);
+}
+
+/* Voluntary plus involuntary context switches of a task. */
+static long ctxt_switches(int pid)
+{
+	char path[64], buf[4096], *p;
+	long total = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	if (rtd_read_file(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	for (p = strstr(buf, "ctxt_switches:"); p; p = strstr(p + 1, "ctxt_switches:"))
+		total += atol(p + strlen("ctxt_switches:"));
+	return total;
+}
+
+/* Read one check of rtd_test_iw; "ok..." on success. */
+static void run_check(struct __test_metadata *_metadata, const char *name)
+{
+	char path[128], out[512];
+
+	snprintf(path, sizeof(path), CHECKS "%s", name);
+	ASSERT_LT(0, rtd_read_file(path, out, sizeof(out))) {
+		TH_LOG("cannot read %s", path);
+	}
+	TH_LOG("%s: %s", name, out);
+	EXPECT_EQ(0, strncmp(out, "ok", 2));
+}
+
+FIXTURE(iw) {
+	struct threads kernel_threads;	/* irq_work/N of the kernel (RT) */
+	struct threads ours;
+};
+
+FIXTURE_SETUP(iw)
+{
+	rtd_write_file(CPU1_ONLINE, "1");
+	rtd_unload("rtd_test_iw");
+	rtd_unload("rtdefer");
+	find_threads(&self->kernel_threads, NULL);
+	ASSERT_EQ(0, rtd_load("rtdefer", NULL));
+	ASSERT_EQ(0, rtd_load("rtd_test_iw", NULL));
+	find_threads(&self->ours, &self->kernel_threads);
+}
+
+FIXTURE_TEARDOWN(iw)
+{
+	rtd_write_file(CPU1_ONLINE, "1");
+	EXPECT_EQ(0, rtd_unload("rtd_test_iw"));
+	EXPECT_EQ(0, rtd_unload("rtdefer"));
+}
+
+/* One irq_work/N per online CPU, bound to it, SCHED_FIFO 1. */
+TEST_F(iw, threads_policy_and_affinity)
+{
+	struct sched_param sp;
+	cpu_set_t set;
+	int i;
+
+	ASSERT_EQ(sysconf(_SC_NPROCESSORS_ONLN), self->ours.n);
+	for (i = 0; i < self->ours.n; i++) {
+		EXPECT_EQ(SCHED_FIFO, sched_getscheduler(self->ours.pid[i]));
+		ASSERT_EQ(0, sched_getparam(self->ours.pid[i], &sp));
+		EXPECT_EQ(1, sp.sched_priority);
+		ASSERT_EQ(0, sched_getaffinity(self->ours.pid[i], sizeof(set), &set));
+		EXPECT_EQ(1, CPU_COUNT(&set));
+		EXPECT_TRUE(CPU_ISSET(self->ours.cpu[i], &set));
+	}
+}
+
+/* With no work the threads never wake. */
+TEST_F(iw, idle_threads_sleep)
+{
+	long before[MAX_THREADS];
+	int i;
+
+	ASSERT_LT(0, self->ours.n);
+	sleep(1);	/* let them settle after creation */
+	for (i = 0; i < self->ours.n; i++)
+		before[i] = ctxt_switches(self->ours.pid[i]);
+	sleep(2);
+	for (i = 0; i < self->ours.n; i++)
+		EXPECT_EQ(before[i], ctxt_switches(self->ours.pid[i])) {
+			TH_LOG("irq_work/%d woke while idle", self->ours.cpu[i]);
+		}
+}
+
+TEST_F(iw, context_from_task)
+{
+	run_check(_metadata, "ctx_task");
+}
+
+TEST_F(iw, context_from_hardirq_softirq_irqsoff)
+{
+	run_check(_metadata, "from_ctx");
+}
+
+TEST_F(iw, callback_sleeps_and_requeues_itself)
+{
+	run_check(_metadata, "sleep_requeue");
+}
+
+TEST_F(iw, claim_pending_and_requeue_while_running)
+{
+	run_check(_metadata, "claim");
+}
+
+TEST_F(iw, sync_waits_for_running_callback)
+{
+	run_check(_metadata, "sync");
+}
+
+TEST_F(iw, remote_queue_on_every_cpu)
+{
+	run_check(_metadata, "remote");
+}
+
+TEST_F(iw, queue_on_invalid_or_offline_cpu)
+{
+	ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "0"));
+	run_check(_metadata, "queue_on_bad");
+	ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "1"));
+}
+
+TEST_F(iw, storm_counts_exact)
+{
+	run_check(_metadata, "storm");
+}
+
+/* Items queued onto CPU 1 while it goes down and up run exactly once. */
+TEST_F(iw, hotplug_while_pending)
+{
+	int i;
+
+	run_check(_metadata, "hotplug_start");
+	for (i = 0; i < 3; i++) {
+		usleep(50 * 1000);
+		ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "0"));
+		usleep(50 * 1000);
+		ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "1"));
+	}
+	run_check(_metadata, "hotplug_stop");
+	/* the thread of CPU 1 serves again after its return */
+	run_check(_metadata, "remote");
+}
+
+/* The consumer's exit waits for its running callbacks; then rtdefer goes. */
+TEST_F(iw, unload_while_busy)
+{
+	run_check(_metadata, "busy");
+	EXPECT_EQ(0, rtd_unload("rtd_test_iw"));
+	EXPECT_EQ(0, rtd_load("rtd_test_iw", NULL));
+	run_check(_metadata, "busy");
+}
+
+TEST_HARNESS_MAIN
