@@ -69,23 +69,23 @@ static bool rtd_iw_claim(struct rtd_irq_work *work, int *flags)
 			    work->func);
 		return false;
 	}
-	old = atomic_fetch_or(RTD_IRQ_WORK_CLAIMED, &work->flags);
-	*flags = old | RTD_IRQ_WORK_CLAIMED;
+	old = atomic_fetch_or(RTD_IRQ_WORK_PENDING, &work->flags);
+	*flags = old;
 	return !(old & RTD_IRQ_WORK_PENDING);
 }
 
 static void rtd_iw_run_one(struct rtd_irq_work *work)
 {
-	int flags = atomic_read(&work->flags) & ~RTD_IRQ_WORK_PENDING;
-
 	/*
-	 * While PENDING nobody else changes the flags, so a plain store
-	 * clears it; from here on the item may be queued again.
+	 * Count the run and clear PENDING in one fully ordered step: from
+	 * here on the item may be queued again, and stays busy until the
+	 * count drops.
 	 */
-	atomic_set(&work->flags, flags);
+	atomic_add_return(RTD_IRQ_WORK_RUN_ONE - RTD_IRQ_WORK_PENDING, &work->flags);
 	work->func(work);
-	/* Clear BUSY unless the item was claimed again meanwhile. */
-	atomic_cmpxchg(&work->flags, flags, flags & ~RTD_IRQ_WORK_BUSY);
+	/* The callback's effects are visible before the item reads idle. */
+	smp_mb__before_atomic();
+	atomic_sub(RTD_IRQ_WORK_RUN_ONE, &work->flags);
 }
 
 static void rtd_iw_run_list(struct llist_head *list, bool threaded)
@@ -97,8 +97,8 @@ static void rtd_iw_run_list(struct llist_head *list, bool threaded)
 		rtd_iw_run_one(work);
 		if (threaded) {
 			/*
-			 * Wake rtd_irq_work_sync() waiters: order the BUSY
-			 * clear before wake_up_var()'s waitqueue check,
+			 * Wake rtd_irq_work_sync() waiters: order the end of
+			 * the run before wake_up_var()'s waitqueue check,
 			 * pairing with the barrier in wait_var_event().
 			 */
 			smp_mb__after_atomic();
@@ -241,7 +241,7 @@ EXPORT_SYMBOL_RTDEFER(rtd_irq_work_queue_on);
  * Returns once @work is neither pending nor running. Threaded items are
  * waited for by sleeping; HARD items, whose callbacks are short and run in
  * hardirq context, by polling. Any number of callers may wait at once. An
- * item re-queued meanwhile is waited for again.
+ * item re-queued meanwhile is waited for again, on whichever CPU it runs.
  *
  * Context: Process context; may sleep. Not from the item's own callback.
  */

@@ -34,13 +34,18 @@ struct rtd_irq_work {
 	rtd_irq_work_fn_t func;
 };
 
-/* State and kind bits of rtd_irq_work.flags. */
+/*
+ * State and kind bits of rtd_irq_work.flags. The upper half counts the
+ * callback runs in progress: an item re-queued while it runs may start on
+ * another CPU before the first run ends (as in mainline), and the count keeps
+ * rtd_irq_work_is_busy() and rtd_irq_work_sync() exact even then.
+ */
 #define RTD_IRQ_WORK_PENDING	0x01	/* queued, callback not started */
-#define RTD_IRQ_WORK_BUSY	0x02	/* claimed or running */
-#define RTD_IRQ_WORK_CLAIMED	(RTD_IRQ_WORK_PENDING | RTD_IRQ_WORK_BUSY)
 #define RTD_IRQ_WORK_LAZY	0x04	/* threaded, wakes its thread at the tick */
 #define RTD_IRQ_WORK_HARD	0x08	/* runs in hardirq context */
 #define RTD_IRQ_WORK_INIT_MAGIC	0x100	/* set by the initialisers */
+#define RTD_IRQ_WORK_RUN_ONE	0x10000	/* one callback run in progress */
+#define RTD_IRQ_WORK_RUNNING	(~0xffff)
 
 #define __RTD_IRQ_WORK_INIT(_fn, _flags) {				\
 	.flags = ATOMIC_INIT(RTD_IRQ_WORK_INIT_MAGIC | (_flags)),	\
@@ -85,7 +90,8 @@ static inline bool rtd_irq_work_is_pending(struct rtd_irq_work *work)
  */
 static inline bool rtd_irq_work_is_busy(struct rtd_irq_work *work)
 {
-	return atomic_read(&work->flags) & RTD_IRQ_WORK_BUSY;
+	return atomic_read(&work->flags) &
+		(RTD_IRQ_WORK_PENDING | RTD_IRQ_WORK_RUNNING);
 }
 
 /**

@@ -53,7 +53,8 @@ static int current_ctx(void)
 		ctx |= CTX_HARDIRQ;
 	if (in_serving_softirq())
 		ctx |= CTX_SOFTIRQ;
-	if (preemptible())
+	/* without a preempt count (5.10's voluntary preemption) look at IRQs */
+	if (IS_ENABLED(CONFIG_PREEMPT_COUNT) ? preemptible() : !irqs_disabled())
 		ctx |= CTX_PREEMPTIBLE;
 	snprintf(comm, sizeof(comm), "irq_work/%d", raw_smp_processor_id());
 	if (in_task() && (current->flags & PF_KTHREAD) &&
@@ -114,14 +115,20 @@ static bool probe_wait(struct probe *p)
 	return wait_for_completion_timeout(&p->done, 30 * HZ) != 0;
 }
 
-#define CHECK(cond, ...)					\
-	do {							\
-		if (!(cond)) {					\
-			seq_printf(m, "FAIL " __VA_ARGS__);	\
-			seq_puts(m, "\n");			\
-			goto out;				\
-		}						\
-	} while (0)
+/* Report a failed check into the check's output; true if it failed. */
+static __printf(3, 4) bool failed(struct seq_file *m, bool ok, const char *fmt, ...)
+{
+	va_list args;
+
+	if (ok)
+		return false;
+	seq_puts(m, "FAIL ");
+	va_start(args, fmt);
+	seq_vprintf(m, fmt, args);
+	va_end(args);
+	seq_puts(m, "\n");
+	return true;
+}
 
 static int want_ctx(int kind)
 {
@@ -145,22 +152,29 @@ static int ctx_task_show(struct seq_file *m, void *v)
 
 	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
 		p = probe_new(kinds[i]);
-		CHECK(p, "no memory");
-		CHECK(rtd_irq_work_is_hard(&p->work) == (kinds[i] == RTD_IRQ_WORK_HARD),
-		      "is_hard wrong for %s", kind_name(kinds[i]));
+		if (failed(m, p, "no memory"))
+			goto out;
+		if (failed(m, rtd_irq_work_is_hard(&p->work) == !!(kinds[i] & RTD_IRQ_WORK_HARD),
+			   "is_hard wrong for %s", kind_name(kinds[i])))
+			goto out;
 		cpu = get_cpu();
 		queued = rtd_irq_work_queue(&p->work);
 		put_cpu();
-		CHECK(queued, "queue failed");
-		CHECK(probe_wait(p), "%s item never ran", kind_name(kinds[i]));
+		if (failed(m, queued, "queue failed"))
+			goto out;
+		if (failed(m, probe_wait(p), "%s item never ran", kind_name(kinds[i])))
+			goto out;
 		rtd_irq_work_sync(&p->work);
-		CHECK(p->cpu == cpu, "%s item ran on CPU %d, queued on %d",
-		      kind_name(kinds[i]), p->cpu, cpu);
-		CHECK((p->ctx & want_ctx(kinds[i])) == want_ctx(kinds[i]) &&
-		      !(kinds[i] == RTD_IRQ_WORK_HARD && (p->ctx & CTX_TASK)),
-		      "%s item ran in context %#x, want %#x", kind_name(kinds[i]),
-		      p->ctx, want_ctx(kinds[i]));
-		CHECK(!rtd_irq_work_is_busy(&p->work), "busy after sync");
+		if (failed(m, p->cpu == cpu, "%s item ran on CPU %d, queued on %d",
+			   kind_name(kinds[i]), p->cpu, cpu))
+			goto out;
+		if (failed(m, (p->ctx & want_ctx(kinds[i])) == want_ctx(kinds[i]) &&
+			   !(kinds[i] == RTD_IRQ_WORK_HARD && (p->ctx & CTX_TASK)),
+			   "%s item ran in context %#x, want %#x", kind_name(kinds[i]),
+			   p->ctx, want_ctx(kinds[i])))
+			goto out;
+		if (failed(m, !rtd_irq_work_is_busy(&p->work), "busy after sync"))
+			goto out;
 		kfree(p);
 		p = NULL;
 	}
@@ -183,6 +197,7 @@ static void from_ctx_queue(struct from_ctx *f)
 	f->cpu = smp_processor_id();
 	f->queued[0] = rtd_irq_work_queue(&f->p[0]->work);
 	f->queued[1] = rtd_irq_work_queue(&f->p[1]->work);
+	/* publish the results above to the waiting test */
 	smp_store_release(&f->fired, true);
 }
 
@@ -211,15 +226,17 @@ static void from_ctx_trigger(int how)
 		rtd_hrtimer_setup_on_stack(&t, from_hrtimer_fn, CLOCK_MONOTONIC,
 					   HRTIMER_MODE_REL_HARD);
 		hrtimer_start(&t, ns_to_ktime(1000), HRTIMER_MODE_REL_HARD);
+		/* pairs with the release in from_ctx_queue() */
 		while (!smp_load_acquire(&from_ctx_cur->fired))
-			msleep(1);
+			usleep_range(1000, 2000);
 		hrtimer_cancel(&t);
 		destroy_hrtimer_on_stack(&t);
 		break;
 	case 1:
 		tasklet_schedule(&from_tasklet);
+		/* pairs with the release in from_ctx_queue() */
 		while (!smp_load_acquire(&from_ctx_cur->fired))
-			msleep(1);
+			usleep_range(1000, 2000);
 		break;
 	default:
 		local_irq_save(flags);
@@ -237,26 +254,34 @@ static int from_ctx_show(struct seq_file *m, void *v)
 	for (how = 0; how < 3; how++) {
 		f.p[0] = probe_new(0);
 		f.p[1] = probe_new(RTD_IRQ_WORK_HARD);
-		CHECK(f.p[0] && f.p[1], "no memory");
-		f.queued[0] = f.queued[1] = f.fired = false;
+		if (failed(m, f.p[0] && f.p[1], "no memory"))
+			goto out;
+		f.queued[0] = false;
+		f.queued[1] = false;
+		f.fired = false;
 		from_ctx_cur = &f;
 		from_ctx_trigger(how);
 		for (i = 0; i < 2; i++) {
 			int kind = i ? RTD_IRQ_WORK_HARD : 0;
 
-			CHECK(f.queued[i], "queue from %s failed", how_name[how]);
-			CHECK(probe_wait(f.p[i]), "%s item queued from %s never ran",
-			      kind_name(kind), how_name[how]);
+			if (failed(m, f.queued[i], "queue from %s failed", how_name[how]))
+				goto out;
+			if (failed(m, probe_wait(f.p[i]), "%s item queued from %s never ran",
+				   kind_name(kind), how_name[how]))
+				goto out;
 			rtd_irq_work_sync(&f.p[i]->work);
-			CHECK(f.p[i]->cpu == f.cpu, "ran on CPU %d, queued from %s on %d",
-			      f.p[i]->cpu, how_name[how], f.cpu);
-			CHECK((f.p[i]->ctx & want_ctx(kind)) == want_ctx(kind),
-			      "%s item queued from %s ran in context %#x",
-			      kind_name(kind), how_name[how], f.p[i]->ctx);
+			if (failed(m, f.p[i]->cpu == f.cpu, "ran on CPU %d, queued from %s on %d",
+				   f.p[i]->cpu, how_name[how], f.cpu))
+				goto out;
+			if (failed(m, (f.p[i]->ctx & want_ctx(kind)) == want_ctx(kind),
+				   "%s item queued from %s ran in context %#x",
+				   kind_name(kind), how_name[how], f.p[i]->ctx))
+				goto out;
 		}
 		kfree(f.p[0]);
 		kfree(f.p[1]);
-		f.p[0] = f.p[1] = NULL;
+		f.p[0] = NULL;
+		f.p[1] = NULL;
 	}
 	seq_puts(m, "ok\n");
 out:
@@ -270,40 +295,89 @@ static int sleep_requeue_show(struct seq_file *m, void *v)
 {
 	struct probe *p = probe_new(0);
 
-	CHECK(p, "no memory");
+	if (failed(m, p, "no memory"))
+		goto out;
 	p->sleep_ms = 5;
 	p->requeue = 5;
-	CHECK(rtd_irq_work_queue(&p->work), "queue failed");
-	CHECK(probe_wait(p), "never completed");
+	if (failed(m, rtd_irq_work_queue(&p->work), "queue failed"))
+		goto out;
+	if (failed(m, probe_wait(p), "never completed"))
+		goto out;
 	rtd_irq_work_sync(&p->work);
-	CHECK(p->seen != -1, "re-queue from the callback returned false");
-	CHECK(atomic_read(&p->runs) == 6, "ran %d times, want 6",
-	      atomic_read(&p->runs));
+	if (failed(m, p->seen != -1, "re-queue from the callback returned false"))
+		goto out;
+	if (failed(m, atomic_read(&p->runs) == 6, "ran %d times, want 6",
+		   atomic_read(&p->runs)))
+		goto out;
 	seq_puts(m, "ok\n");
 out:
 	probe_free(p);
 	return 0;
 }
 
-/* Claim semantics: pending -> false; running -> true, runs once more. */
+/*
+ * Claim semantics on one CPU, whose thread is busy in the callback:
+ * pending -> false; running -> true, and it runs once more.
+ */
 static int claim_show(struct seq_file *m, void *v)
 {
 	struct probe *p = probe_new(0);
-	int i;
+	int i, cpu = cpumask_first(cpu_online_mask);
 
-	CHECK(p, "no memory");
-	p->sleep_ms = 100;
-	CHECK(rtd_irq_work_queue(&p->work), "first queue failed");
+	if (failed(m, p, "no memory"))
+		goto out;
+	p->sleep_ms = 500;
+	if (failed(m, rtd_irq_work_queue_on(&p->work, cpu), "first queue failed"))
+		goto out;
 	for (i = 0; i < 3000 && rtd_irq_work_is_pending(&p->work); i++)
 		usleep_range(100, 200);
-	CHECK(!rtd_irq_work_is_pending(&p->work), "never started");
-	CHECK(rtd_irq_work_is_busy(&p->work), "not busy while running");
-	CHECK(rtd_irq_work_queue(&p->work), "re-queue while running refused");
-	CHECK(!rtd_irq_work_queue(&p->work), "queue while pending accepted");
+	if (failed(m, !rtd_irq_work_is_pending(&p->work), "never started"))
+		goto out;
+	if (failed(m, rtd_irq_work_is_busy(&p->work), "not busy while running"))
+		goto out;
+	if (failed(m, rtd_irq_work_queue_on(&p->work, cpu), "re-queue while running refused"))
+		goto out;
+	if (failed(m, !rtd_irq_work_queue_on(&p->work, cpu), "queue while pending accepted"))
+		goto out;
 	rtd_irq_work_sync(&p->work);
-	CHECK(atomic_read(&p->runs) == 2, "ran %d times, want 2",
-	      atomic_read(&p->runs));
-	CHECK(!rtd_irq_work_is_busy(&p->work), "busy after sync");
+	if (failed(m, atomic_read(&p->runs) == 2, "ran %d times, want 2",
+		   atomic_read(&p->runs)))
+		goto out;
+	if (failed(m, !rtd_irq_work_is_busy(&p->work), "busy after sync"))
+		goto out;
+	seq_puts(m, "ok\n");
+out:
+	probe_free(p);
+	return 0;
+}
+
+/*
+ * Re-queued on another CPU while running, the item may run on both at once
+ * (as in mainline); sync() must wait for both runs, whichever ends first.
+ */
+static int requeue_remote_show(struct seq_file *m, void *v)
+{
+	int i, a = cpumask_first(cpu_online_mask);
+	int b = cpumask_next(a, cpu_online_mask);
+	struct probe *p = probe_new(0);
+
+	if (failed(m, p, "no memory"))
+		goto out;
+	if (failed(m, b < nr_cpu_ids, "needs two online CPUs"))
+		goto out;
+	p->sleep_ms = 300;
+	if (failed(m, rtd_irq_work_queue_on(&p->work, a), "first queue failed"))
+		goto out;
+	for (i = 0; i < 3000 && rtd_irq_work_is_pending(&p->work); i++)
+		usleep_range(100, 200);
+	if (failed(m, !rtd_irq_work_is_pending(&p->work), "never started"))
+		goto out;
+	if (failed(m, rtd_irq_work_queue_on(&p->work, b), "re-queue on CPU %d refused", b))
+		goto out;
+	rtd_irq_work_sync(&p->work);
+	if (failed(m, atomic_read(&p->runs) == 2, "sync returned after %d of 2 runs",
+		   atomic_read(&p->runs)))
+		goto out;
 	seq_puts(m, "ok\n");
 out:
 	probe_free(p);
@@ -315,21 +389,28 @@ static int sync_show(struct seq_file *m, void *v)
 {
 	struct probe *p = probe_new(0);
 
-	CHECK(p, "no memory");
+	if (failed(m, p, "no memory"))
+		goto out;
 	p->sleep_ms = 200;
-	CHECK(rtd_irq_work_queue(&p->work), "queue failed");
+	if (failed(m, rtd_irq_work_queue(&p->work), "queue failed"))
+		goto out;
 	while (rtd_irq_work_is_pending(&p->work))
 		usleep_range(100, 200);
 	rtd_irq_work_sync(&p->work);
-	CHECK(atomic_read(&p->runs) == 1, "sync returned before the callback ended");
-	CHECK(!rtd_irq_work_is_busy(&p->work), "busy after sync");
+	if (failed(m, atomic_read(&p->runs) == 1, "sync returned before the callback ended"))
+		goto out;
+	if (failed(m, !rtd_irq_work_is_busy(&p->work), "busy after sync"))
+		goto out;
 	kfree(p);
 
 	p = probe_new(RTD_IRQ_WORK_HARD);
-	CHECK(p, "no memory");
-	CHECK(rtd_irq_work_queue(&p->work), "hard queue failed");
+	if (failed(m, p, "no memory"))
+		goto out;
+	if (failed(m, rtd_irq_work_queue(&p->work), "hard queue failed"))
+		goto out;
 	rtd_irq_work_sync(&p->work);
-	CHECK(atomic_read(&p->runs) == 1, "sync returned before the hard callback ran");
+	if (failed(m, atomic_read(&p->runs) == 1, "sync returned before the hard callback ran"))
+		goto out;
 	seq_puts(m, "ok\n");
 out:
 	probe_free(p);
@@ -346,18 +427,24 @@ static int remote_show(struct seq_file *m, void *v)
 	for_each_online_cpu(cpu) {
 		for (kind = 0; kind <= RTD_IRQ_WORK_HARD; kind += RTD_IRQ_WORK_HARD) {
 			p = probe_new(kind);
-			CHECK(p, "no memory");
+			if (failed(m, p, "no memory"))
+				goto out;
 			p->payload = 0x5eed0000 + cpu;
-			CHECK(rtd_irq_work_queue_on(&p->work, cpu),
-			      "queue_on(%d) failed", cpu);
-			CHECK(probe_wait(p), "%s item for CPU %d never ran",
-			      kind_name(kind), cpu);
+			if (failed(m, rtd_irq_work_queue_on(&p->work, cpu),
+				   "queue_on(%d) failed", cpu))
+				goto out;
+			if (failed(m, probe_wait(p), "%s item for CPU %d never ran",
+				   kind_name(kind), cpu))
+				goto out;
 			rtd_irq_work_sync(&p->work);
-			CHECK(p->cpu == cpu, "item for CPU %d ran on %d", cpu, p->cpu);
-			CHECK(p->seen == 0x5eed0000 + cpu, "callback saw a stale payload");
-			CHECK((p->ctx & want_ctx(kind)) == want_ctx(kind),
-			      "%s item on CPU %d ran in context %#x",
-			      kind_name(kind), cpu, p->ctx);
+			if (failed(m, p->cpu == cpu, "item for CPU %d ran on %d", cpu, p->cpu))
+				goto out;
+			if (failed(m, p->seen == 0x5eed0000 + cpu, "callback saw a stale payload"))
+				goto out;
+			if (failed(m, (p->ctx & want_ctx(kind)) == want_ctx(kind),
+				   "%s item on CPU %d ran in context %#x",
+				   kind_name(kind), cpu, p->ctx))
+				goto out;
 			kfree(p);
 			p = NULL;
 		}
@@ -376,16 +463,20 @@ static int queue_on_bad_show(struct seq_file *m, void *v)
 	int bad[3] = { -1, nr_cpu_ids, -1 };
 	int i, cpu;
 
-	CHECK(p, "no memory");
+	if (failed(m, p, "no memory"))
+		goto out;
 	for_each_possible_cpu(cpu)
 		if (!cpu_online(cpu))
 			bad[2] = cpu;
-	CHECK(bad[2] >= 0, "no offline CPU: offline one before reading this");
+	if (failed(m, bad[2] >= 0, "no offline CPU: offline one before reading this"))
+		goto out;
 	for (i = 0; i < 3; i++) {
-		CHECK(!rtd_irq_work_queue_on(&p->work, bad[i]),
-		      "queue_on(%d) accepted", bad[i]);
-		CHECK(!rtd_irq_work_is_busy(&p->work), "queue_on(%d) claimed the item",
-		      bad[i]);
+		if (failed(m, !rtd_irq_work_queue_on(&p->work, bad[i]),
+			   "queue_on(%d) accepted", bad[i]))
+			goto out;
+		if (failed(m, !rtd_irq_work_is_busy(&p->work), "queue_on(%d) claimed the item",
+			   bad[i]))
+			goto out;
 	}
 	seq_puts(m, "ok\n");
 out:
@@ -470,11 +561,13 @@ static struct producer *producer_start(int cpu, long count, int target)
 	pr->remote_only = target >= 0;
 	pr->target = target;
 	init_completion(&pr->done);
-	pr->task = kthread_create_on_cpu(producer_fn, pr, cpu, "rtd_prod/%u");
+	/* kthread_create_on_cpu() is not exported on 5.10 */
+	pr->task = kthread_create(producer_fn, pr, "rtd_prod/%d", cpu);
 	if (IS_ERR(pr->task)) {
 		kfree(pr);
 		return NULL;
 	}
+	kthread_bind(pr->task, cpu);
 	wake_up_process(pr->task);
 	return pr;
 }
@@ -502,7 +595,8 @@ static int storm_show(struct seq_file *m, void *v)
 	int cpu, n = 0, bad = 0;
 	long queued = 0;
 
-	CHECK(pr, "no memory");
+	if (failed(m, pr, "no memory"))
+		goto out;
 	WRITE_ONCE(stop_producers, false);
 	cpus_read_lock();
 	for_each_online_cpu(cpu)
@@ -513,8 +607,10 @@ static int storm_show(struct seq_file *m, void *v)
 	for (cpu = 0; cpu < nr_cpu_ids; cpu++)
 		if (pr[cpu])
 			bad += producer_finish(pr[cpu], &queued);
-	CHECK(queued > 0, "nothing was queued");
-	CHECK(!bad, "%d items ran a different number of times than queued", bad);
+	if (failed(m, queued > 0, "nothing was queued"))
+		goto out;
+	if (failed(m, !bad, "%d items ran a different number of times than queued", bad))
+		goto out;
 	seq_printf(m, "ok %ld queued\n", queued);
 out:
 	kfree(pr);
@@ -530,11 +626,14 @@ static struct producer *hp_producer;
 
 static int hotplug_start_show(struct seq_file *m, void *v)
 {
-	CHECK(!hp_producer, "already started");
-	CHECK(num_online_cpus() >= 2 && cpu_online(1), "CPU 1 must be online");
+	if (failed(m, !hp_producer, "already started"))
+		goto out;
+	if (failed(m, num_online_cpus() >= 2 && cpu_online(1), "CPU 1 must be online"))
+		goto out;
 	WRITE_ONCE(stop_producers, false);
 	hp_producer = producer_start(0, 0, 1);
-	CHECK(hp_producer, "cannot start the producer");
+	if (failed(m, hp_producer, "cannot start the producer"))
+		goto out;
 	seq_puts(m, "ok\n");
 out:
 	return 0;
@@ -545,12 +644,15 @@ static int hotplug_stop_show(struct seq_file *m, void *v)
 	long queued = 0;
 	int bad;
 
-	CHECK(hp_producer, "not started");
+	if (failed(m, hp_producer, "not started"))
+		goto out;
 	WRITE_ONCE(stop_producers, true);
 	bad = producer_finish(hp_producer, &queued);
 	hp_producer = NULL;
-	CHECK(queued > 0, "nothing was queued");
-	CHECK(!bad, "%d items ran a different number of times than queued", bad);
+	if (failed(m, queued > 0, "nothing was queued"))
+		goto out;
+	if (failed(m, !bad, "%d items ran a different number of times than queued", bad))
+		goto out;
 	seq_printf(m, "ok %ld queued\n", queued);
 out:
 	return 0;
@@ -571,10 +673,13 @@ static int busy_show(struct seq_file *m, void *v)
 		if (busy_probes[i])
 			continue;
 		busy_probes[i] = probe_new(0);
-		CHECK(busy_probes[i], "no memory");
+		if (failed(m, busy_probes[i], "no memory"))
+			goto out;
 		busy_probes[i]->sleep_ms = 300;
-		CHECK(rtd_irq_work_queue_on(&busy_probes[i]->work,
-					    i % num_online_cpus()), "queue failed");
+		if (failed(m, rtd_irq_work_queue_on(&busy_probes[i]->work,
+						    i % num_online_cpus()),
+			   "queue failed"))
+			goto out;
 	}
 	seq_puts(m, "ok\n");
 out:
@@ -591,6 +696,7 @@ static const struct check checks[] = {
 	{ "from_ctx", from_ctx_show },
 	{ "sleep_requeue", sleep_requeue_show },
 	{ "claim", claim_show },
+	{ "requeue_remote", requeue_remote_show },
 	{ "sync", sync_show },
 	{ "remote", remote_show },
 	{ "queue_on_bad", queue_on_bad_show },

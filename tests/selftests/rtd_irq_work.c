@@ -49,7 +49,7 @@ static void find_threads(struct threads *t, const struct threads *skip)
 }
 
 /* Voluntary plus involuntary context switches of a task. */
-static long ctxt_switches(int pid)
+static long task_switches(int pid)
 {
 	char path[64], buf[4096], *p;
 	long total = 0;
@@ -125,10 +125,10 @@ TEST_F(iw, idle_threads_sleep)
 	ASSERT_LT(0, self->ours.n);
 	sleep(1);	/* let them settle after creation */
 	for (i = 0; i < self->ours.n; i++)
-		before[i] = ctxt_switches(self->ours.pid[i]);
+		before[i] = task_switches(self->ours.pid[i]);
 	sleep(2);
 	for (i = 0; i < self->ours.n; i++)
-		EXPECT_EQ(before[i], ctxt_switches(self->ours.pid[i])) {
+		EXPECT_EQ(before[i], task_switches(self->ours.pid[i])) {
 			TH_LOG("irq_work/%d woke while idle", self->ours.cpu[i]);
 		}
 }
@@ -151,6 +151,11 @@ TEST_F(iw, callback_sleeps_and_requeues_itself)
 TEST_F(iw, claim_pending_and_requeue_while_running)
 {
 	run_check(_metadata, "claim");
+}
+
+TEST_F(iw, requeue_on_other_cpu_while_running_then_sync)
+{
+	run_check(_metadata, "requeue_remote");
 }
 
 TEST_F(iw, sync_waits_for_running_callback)
