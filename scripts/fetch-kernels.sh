@@ -73,13 +73,15 @@ unpack_kernel() {
 	rtd_log "$id: $kver ready"
 }
 
-# The kselftest harness and checkpatch come from linux-source-6.1.
+# The kselftest harness, checkpatch and kernel-doc come from linux-source-6.1.
 unpack_ksrc() {
 	local dir=$RTD_CACHE/ksrc spec deb tarball ver
 	ver=$(rtd_apt_cache policy linux-source-6.1 | awk '/Candidate:/ { print $2 }')
 	[ -n "$ver" ] && [ "$ver" != "(none)" ] || rtd_die "linux-source-6.1 not found"
 	spec=linux-source-6.1=$ver
-	[ "$(cat "$dir/.complete" 2>/dev/null)" = "$spec" ] && return 0
+	# the stamp names the file set too, so adding a file re-extracts
+	stamp="$spec harness+checkpatch+kernel-doc"
+	[ "$(cat "$dir/.complete" 2>/dev/null)" = "$stamp" ] && return 0
 	deb=$(fetch_deb "$spec")
 	rm -rf "$dir.partial"
 	mkdir -p "$dir.partial"
@@ -90,9 +92,10 @@ unpack_ksrc() {
 		linux-source-6.1/tools/testing/selftests/kselftest.h \
 		linux-source-6.1/scripts/checkpatch.pl \
 		linux-source-6.1/scripts/spelling.txt \
-		linux-source-6.1/scripts/const_structs.checkpatch
+		linux-source-6.1/scripts/const_structs.checkpatch \
+		linux-source-6.1/scripts/kernel-doc
 	rm -rf "$dir.partial/usr"
-	printf '%s\n' "$spec" >"$dir.partial/.complete"
+	printf '%s\n' "$stamp" >"$dir.partial/.complete"
 	rm -rf "$dir"
 	mv "$dir.partial" "$dir"
 	rtd_log "linux-source-6.1 tools ready ($ver)"

@@ -56,6 +56,30 @@ checkpatch() {
 	fi
 }
 
+# Every export and every kernel-doc comment must parse cleanly.
+kerneldoc() {
+	local log=$RESULTS/kernel-doc.log
+	(cd "$RTD_TOP" && perl "$KSRC/scripts/kernel-doc" -none src/*.c include/rtdefer/*.h) >"$log" 2>&1
+	if [ -s "$log" ] || ! missing_docs >>"$log"; then
+		cat "$log" >&2
+		record - kernel-doc "not ok" "see $log"
+	else
+		record - kernel-doc ok
+	fi
+}
+
+# Each exported function needs a kernel-doc comment ("/**" + "name() -").
+missing_docs() {
+	local sym ok=0
+	for sym in $(cd "$RTD_TOP" && sed -n 's/^EXPORT_SYMBOL_RTDEFER(\(.*\));/\1/p' src/*.c); do
+		if ! grep -q "^ \* $sym() - " "$RTD_TOP"/src/*.c "$RTD_TOP"/include/rtdefer/*.h; then
+			echo "export without kernel-doc: $sym"
+			ok=1
+		fi
+	done
+	return $ok
+}
+
 build_selftests() {
 	local out=$BUILD/selftests src ok=1
 	rm -rf "$out"
@@ -110,7 +134,7 @@ report() {
 		f=$(awk -F'\t' -v k="$id" '$1 == k && $3 == "not ok"' "$SUMMARY" | wc -l)
 		s=$(awk -F'\t' -v k="$id" '$1 == k && $3 == "skip"' "$SUMMARY" | wc -l)
 		if [ "$id" = - ]; then
-			printf '%-8s %-26s %7d %7d %7d\n' static "checkpatch, selftests" "$p" "$f" "$s"
+			printf '%-8s %-26s %7d %7d %7d\n' static "checkpatch, kernel-doc, ..." "$p" "$f" "$s"
 		else
 			printf '%-8s %-26s %7d %7d %7d\n' "$id" "$(rtd_kernel_field "$id" kver)" "$p" "$f" "$s"
 		fi
@@ -142,6 +166,7 @@ main() {
 		exit 1
 	fi
 	checkpatch
+	kerneldoc
 	build_selftests
 	# one guest per host CPU at a time: each TCG guest uses one host thread
 	for id in $KERNELS; do

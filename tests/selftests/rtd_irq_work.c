@@ -175,13 +175,17 @@ TEST_F(iw, queue_on_invalid_or_offline_cpu)
 	ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "1"));
 }
 
-TEST_F(iw, storm_counts_exact)
+TEST_F_TIMEOUT(iw, storm_counts_exact, 120)
 {
 	run_check(_metadata, "storm");
 }
 
-/* Items queued onto CPU 1 while it goes down and up run exactly once. */
-TEST_F(iw, hotplug_while_pending)
+/*
+ * Items queued onto CPU 1 while it goes down and up run exactly once; the
+ * run ends with CPU 1 offline, so items left on its lists must have moved
+ * to a live CPU rather than wait for its return.
+ */
+TEST_F_TIMEOUT(iw, hotplug_while_pending, 120)
 {
 	int i;
 
@@ -192,7 +196,10 @@ TEST_F(iw, hotplug_while_pending)
 		usleep(50 * 1000);
 		ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "1"));
 	}
+	usleep(50 * 1000);
+	ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "0"));
 	run_check(_metadata, "hotplug_stop");
+	ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "1"));
 	/* the thread of CPU 1 serves again after its return */
 	run_check(_metadata, "remote");
 }
