@@ -18,4 +18,8 @@ void rtd_pcpu_threads_unregister(struct smp_hotplug_thread *ht);
 int rtd_irq_work_init(void);
 void rtd_irq_work_exit(void);
 
+/* bh_sync.c */
+int rtd_bh_init(void);
+void rtd_bh_exit(void);
+
 #endif /* RTDEFER_INTERNAL_H */

@@ -36,10 +36,15 @@ static int __init rtd_init(void)
 	ret = rtd_irq_work_init();
 	if (ret)
 		goto err_irq_work;
+	ret = rtd_bh_init();
+	if (ret)
+		goto err_bh;
 
 	pr_info("version %s loaded\n", RTDEFER_VERSION);
 	return 0;
 
+err_bh:
+	rtd_irq_work_exit();
 err_irq_work:
 	rtd_sysfs_exit();
 err_sysfs:
@@ -49,6 +54,7 @@ err_sysfs:
 
 static void __exit rtd_exit(void)
 {
+	rtd_bh_exit();
 	rtd_irq_work_exit();
 	rtd_sysfs_exit();
 	pr_info("unloaded\n");

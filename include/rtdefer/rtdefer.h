@@ -12,6 +12,7 @@
 
 #include <linux/module.h>
 #include <rtdefer/compat-config.h>
+#include <rtdefer/bh_wq.h>
 #include <rtdefer/irq_work.h>
 
 /*

@@ -13,6 +13,7 @@
 #include <linux/hrtimer.h>
 #include <linux/irq_work.h>
 #include <linux/smp.h>
+#include <linux/timer.h>
 #include <rtdefer/compat-config.h>
 
 /* v6.13: symbol namespaces became string literals. */
@@ -76,6 +77,16 @@ rtd_hrtimer_setup_on_stack(struct hrtimer *t,
 #else
 	hrtimer_init_on_stack(t, clock, mode);
 	t->function = fn;
+#endif
+}
+
+/* v6.2: del_timer() became timer_delete(). */
+static inline int rtd_timer_delete(struct timer_list *t)
+{
+#ifdef RTD_HAVE_TIMER_DELETE
+	return timer_delete(t);
+#else
+	return del_timer(t);
 #endif
 }
 
