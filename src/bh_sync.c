@@ -112,15 +112,19 @@ EXPORT_SYMBOL_RTDEFER(rtd_flush_work);
  * waited for.
  *
  * Context: Process context; sleeps.
- * Return: true if it waited for the item, false if it was idle.
+ * Return: true if the item was waiting for its delay, queued or running
+ * (it has run when this returns), false if it was idle.
  */
 bool rtd_flush_delayed_work(struct rtd_delayed_work *dwork)
 {
+	bool cut;
+
 	local_irq_disable();
-	if (rtd_timer_delete(&dwork->timer))
+	cut = rtd_timer_delete(&dwork->timer);
+	if (cut)
 		rtd_delayed_work_timer_fn(&dwork->timer);
 	local_irq_enable();
-	return rtd_flush_work(&dwork->work);
+	return rtd_flush_work(&dwork->work) || cut;
 }
 EXPORT_SYMBOL_RTDEFER(rtd_flush_delayed_work);
 

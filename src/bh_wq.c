@@ -21,8 +21,17 @@
 #include "compat/compat.h"
 #include "internal.h"
 
+/*
+ * rtd_system_bh_wq - the shared BH workqueue, run from TASKLET_SOFTIRQ, like
+ * mainline's system_bh_wq. Valid while rtdefer is loaded; cannot be destroyed.
+ */
 struct rtd_workqueue *rtd_system_bh_wq;
 EXPORT_SYMBOL_RTDEFER(rtd_system_bh_wq);
+
+/*
+ * rtd_system_bh_highpri_wq - the shared high-priority BH workqueue, run from
+ * HI_SOFTIRQ ahead of the normal one, like mainline's system_bh_highpri_wq.
+ */
 struct rtd_workqueue *rtd_system_bh_highpri_wq;
 EXPORT_SYMBOL_RTDEFER(rtd_system_bh_highpri_wq);
 

@@ -18,7 +18,7 @@ wrap=()
 rm -rf "$out"
 mkdir -p "$out/rtdefer" "$out/test-module"
 cp -r "$RTD_TOP"/{Kbuild,dkms.conf,include,src} "$out/rtdefer/"
-cp "$RTD_TOP"/tests/module/{Kbuild,*.c} "$out/test-module/"
+cp "$RTD_TOP"/tests/module/{Kbuild,*.c,*.h} "$out/test-module/"
 out=$(cd "$out" && pwd)
 
 kmake() {

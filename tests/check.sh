@@ -68,11 +68,12 @@ kerneldoc() {
 	fi
 }
 
-# Each exported function needs a kernel-doc comment ("/**" + "name() -").
+# Each export needs a doc comment: kernel-doc "name() -" for a function,
+# " * name - " for a variable.
 missing_docs() {
 	local sym ok=0
 	for sym in $(cd "$RTD_TOP" && sed -n 's/^EXPORT_SYMBOL_RTDEFER(\(.*\));/\1/p' src/*.c); do
-		if ! grep -q "^ \* $sym() - " "$RTD_TOP"/src/*.c "$RTD_TOP"/include/rtdefer/*.h; then
+		if ! grep -q "^ \* $sym\(()\)\? - " "$RTD_TOP"/src/*.c "$RTD_TOP"/include/rtdefer/*.h; then
 			echo "export without kernel-doc: $sym"
 			ok=1
 		fi

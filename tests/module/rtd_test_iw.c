@@ -11,17 +11,17 @@
 #include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/cpu.h>
-#include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/hrtimer.h>
 #include <linux/interrupt.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/sched.h>
-#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <rtdefer/rtdefer.h>
 #include <compat/compat.h>
+
+#include "rtd_check.h"
 
 #define CTX_TASK	0x01
 #define CTX_HARDIRQ	0x02
@@ -113,21 +113,6 @@ static void probe_free(struct probe *p)
 static bool probe_wait(struct probe *p)
 {
 	return wait_for_completion_timeout(&p->done, 30 * HZ) != 0;
-}
-
-/* Report a failed check into the check's output; true if it failed. */
-static __printf(3, 4) bool failed(struct seq_file *m, bool ok, const char *fmt, ...)
-{
-	va_list args;
-
-	if (ok)
-		return false;
-	seq_puts(m, "FAIL ");
-	va_start(args, fmt);
-	seq_vprintf(m, fmt, args);
-	va_end(args);
-	seq_puts(m, "\n");
-	return true;
 }
 
 static int want_ctx(int kind)
@@ -700,12 +685,7 @@ out:
 	return 0;
 }
 
-struct check {
-	const char *name;
-	int (*show)(struct seq_file *m, void *v);
-};
-
-static const struct check checks[] = {
+static const struct rtd_check checks[] = {
 	{ "ctx_task", ctx_task_show },
 	{ "from_ctx", from_ctx_show },
 	{ "sleep_requeue", sleep_requeue_show },
@@ -720,31 +700,11 @@ static const struct check checks[] = {
 	{ "busy", busy_show },
 };
 
-static int check_open(struct inode *inode, struct file *file)
-{
-	const struct check *c = inode->i_private;
-
-	return single_open(file, c->show, NULL);
-}
-
-static const struct file_operations check_fops = {
-	.owner = THIS_MODULE,
-	.open = check_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
-
 static struct dentry *dir;
 
 static int __init rtd_test_iw_init(void)
 {
-	int i;
-
-	dir = debugfs_create_dir("rtd_test_iw", NULL);
-	for (i = 0; i < ARRAY_SIZE(checks); i++)
-		debugfs_create_file(checks[i].name, 0400, dir, (void *)&checks[i],
-				    &check_fops);
+	dir = rtd_checks_create("rtd_test_iw", checks, ARRAY_SIZE(checks));
 	return 0;
 }
 

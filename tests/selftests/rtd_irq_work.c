@@ -9,8 +9,8 @@
 #include <dirent.h>
 #include <sched.h>
 #include "kselftest_harness.h"
+#include "rtd_check_file.h"
 
-#define CHECKS "/sys/kernel/debug/rtd_test_iw/"
 #define CPU1_ONLINE "/sys/devices/system/cpu/cpu1/online"
 #define MAX_THREADS 64
 
@@ -62,17 +62,9 @@ static long task_switches(int pid)
 	return total;
 }
 
-/* Read one check of rtd_test_iw; "ok..." on success. */
 static void run_check(struct __test_metadata *_metadata, const char *name)
 {
-	char path[128], out[512];
-
-	snprintf(path, sizeof(path), CHECKS "%s", name);
-	ASSERT_LT(0, rtd_read_file(path, out, sizeof(out))) {
-		TH_LOG("cannot read %s", path);
-	}
-	TH_LOG("%s: %s", name, out);
-	EXPECT_EQ(0, strncmp(out, "ok", 2));
+	rtd_run_check(_metadata, "rtd_test_iw", name);
 }
 
 FIXTURE(iw) {

@@ -1,0 +1,879 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rtd_test_bh: in-kernel checks of rtdefer's BH workqueues, driven from the
+ * guest's selftest (tests/selftests/rtd_bh_wq.c); one debugfs file per check
+ * under /sys/kernel/debug/rtd_test_bh/ (see rtd_check.h).
+ */
+#include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/cpu.h>
+#include <linux/delay.h>
+#include <linux/hrtimer.h>
+#include <linux/interrupt.h>
+#include <linux/jiffies.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/sched/clock.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <linux/workqueue.h>
+#include <rtdefer/rtdefer.h>
+#include <compat/compat.h>
+
+#include "rtd_check.h"
+
+/* A work item that records how its runs went. */
+struct rec {
+	struct rtd_delayed_work dw;
+	atomic_t runs;
+	atomic_t running;	/* >1 at any time: ran concurrently */
+	int overlaps;
+	int cpu;
+	bool softirq;
+	unsigned long ran_at;	/* jiffies of the last run */
+	unsigned int spin_us;	/* busy time inside the callback */
+	int requeue;		/* times to queue itself again */
+	struct rtd_workqueue *wq;
+	int seq;		/* position in a shared log, see log_seq */
+};
+
+static atomic_t log_seq;
+
+/* Busy for @us by the clock: udelay() is poorly calibrated under TCG. */
+static void spin_for_us(unsigned int us)
+{
+	u64 end = local_clock() + (u64)us * NSEC_PER_USEC;
+
+	while (local_clock() < end)
+		cpu_relax();
+}
+
+static void rec_fn(struct rtd_work *work)
+{
+	struct rec *r = container_of(rtd_to_delayed_work(work), struct rec, dw);
+
+	if (atomic_inc_return(&r->running) > 1)
+		r->overlaps++;
+	r->cpu = smp_processor_id();
+	r->softirq = in_serving_softirq() && !in_hardirq();
+	r->ran_at = jiffies;
+	r->seq = atomic_inc_return(&log_seq);
+	if (r->spin_us)
+		spin_for_us(r->spin_us);
+	atomic_dec(&r->running);
+	atomic_inc(&r->runs);
+	if (r->requeue > 0) {
+		r->requeue--;
+		rtd_queue_work(r->wq, work);
+	}
+}
+
+static struct rec *rec_new(struct rtd_workqueue *wq)
+{
+	struct rec *r = kzalloc(sizeof(*r), GFP_KERNEL);
+
+	if (!r)
+		return NULL;
+	RTD_INIT_DELAYED_WORK(&r->dw, rec_fn);
+	r->wq = wq;
+	r->cpu = -1;
+	return r;
+}
+
+static void rec_free(struct rec *r)
+{
+	if (!r)
+		return;
+	rtd_cancel_delayed_work_sync(&r->dw);
+	kfree(r);
+}
+
+/* Wait (sleeping) until @r ran @n times; false after 10 s. */
+static bool rec_wait(struct rec *r, int n)
+{
+	unsigned long end = jiffies + 10 * HZ;
+
+	while (atomic_read(&r->runs) < n && time_before(jiffies, end))
+		usleep_range(500, 1000);
+	return atomic_read(&r->runs) >= n;
+}
+
+/*
+ * 10000 items queued round-robin on every online CPU from task context:
+ * each runs once, in softirq context, on its CPU, in queueing order per CPU.
+ */
+#define NORDER 10000
+
+struct ordered {
+	struct rtd_work work;
+	int idx;
+	int cpu;	/* asked for */
+	int ran_cpu;
+	int seq;	/* order of running on its CPU */
+	bool softirq;
+};
+
+static atomic_t *order_seq;	/* per CPU */
+
+static void ordered_fn(struct rtd_work *work)
+{
+	struct ordered *o = container_of(work, struct ordered, work);
+
+	o->ran_cpu = smp_processor_id();
+	o->softirq = in_serving_softirq();
+	o->seq = atomic_inc_return(&order_seq[o->ran_cpu]);
+}
+
+static int order_check(struct seq_file *m, struct ordered *o)
+{
+	int i, j, last_seq;
+
+	for (i = 0; i < NORDER; i++) {
+		if (failed(m, o[i].seq > 0, "item %d never ran", i) ||
+		    failed(m, o[i].ran_cpu == o[i].cpu, "item %d for CPU %d ran on %d",
+			   i, o[i].cpu, o[i].ran_cpu) ||
+		    failed(m, o[i].softirq, "item %d not in softirq context", i))
+			return -1;
+	}
+	for (i = 0; i < NORDER; i++) {
+		last_seq = 0;
+		for (j = i; j < NORDER && !last_seq; j++)
+			if (j != i && o[j].cpu == o[i].cpu)
+				last_seq = o[j].seq;
+		if (failed(m, !last_seq || last_seq > o[i].seq,
+			   "CPU %d ran item %d after a later one", o[i].cpu, i))
+			return -1;
+	}
+	return 0;
+}
+
+static int order_show(struct seq_file *m, void *v)
+{
+	struct ordered *o = vzalloc(sizeof(*o) * NORDER);
+	int i, cpu = -1;
+
+	order_seq = kcalloc(nr_cpu_ids, sizeof(*order_seq), GFP_KERNEL);
+	if (failed(m, o && order_seq, "no memory"))
+		goto out;
+	cpus_read_lock();
+	for (i = 0; i < NORDER; i++) {
+		cpu = cpumask_next(cpu, cpu_online_mask);
+		if (cpu >= nr_cpu_ids)
+			cpu = cpumask_first(cpu_online_mask);
+		rtd_init_work(&o[i].work, ordered_fn);
+		o[i].idx = i;
+		o[i].cpu = cpu;
+		rtd_queue_work_on(cpu, rtd_system_bh_wq, &o[i].work);
+	}
+	cpus_read_unlock();
+	rtd_flush_workqueue(rtd_system_bh_wq);
+	if (!order_check(m, o))
+		seq_puts(m, "ok\n");
+out:
+	vfree(o);
+	kfree(order_seq);
+	return 0;
+}
+
+/* With BH off, a normal and a high-priority item: HI runs first. */
+static int highpri_show(struct seq_file *m, void *v)
+{
+	struct rec *lo = rec_new(rtd_system_bh_wq), *hi = rec_new(rtd_system_bh_highpri_wq);
+
+	if (failed(m, lo && hi, "no memory"))
+		goto out;
+	local_bh_disable();
+	rtd_queue_work(rtd_system_bh_wq, &lo->dw.work);
+	rtd_queue_work(rtd_system_bh_highpri_wq, &hi->dw.work);
+	local_bh_enable();
+	if (failed(m, rec_wait(lo, 1) && rec_wait(hi, 1), "items never ran") ||
+	    failed(m, hi->seq < lo->seq, "normal item ran before the highpri one") ||
+	    failed(m, hi->softirq && lo->softirq, "not in softirq context"))
+		goto out;
+	seq_puts(m, "ok\n");
+out:
+	rec_free(lo);
+	rec_free(hi);
+	return 0;
+}
+
+/* Self-requeue runs on the same CPU, never concurrently with itself. */
+static int requeue_show(struct seq_file *m, void *v)
+{
+	struct rec *r = rec_new(rtd_system_bh_wq);
+	int cpu;
+
+	if (failed(m, r, "no memory"))
+		goto out;
+	r->requeue = 20;
+	cpu = cpumask_last(cpu_online_mask);
+	if (failed(m, rtd_queue_work_on(cpu, rtd_system_bh_wq, &r->dw.work), "queue failed") ||
+	    failed(m, rec_wait(r, 21), "ran %d of 21 times", atomic_read(&r->runs)) ||
+	    failed(m, r->cpu == cpu, "re-queued item moved to CPU %d", r->cpu) ||
+	    failed(m, !r->overlaps, "ran concurrently with itself"))
+		goto out;
+	seq_puts(m, "ok\n");
+out:
+	rec_free(r);
+	return 0;
+}
+
+/*
+ * Queued on another CPU while its callback runs: it is queued behind
+ * itself, on the CPU running it, and never runs on two CPUs at once.
+ */
+struct two_cpus {
+	struct seq_file *m;
+	struct rec *r;
+	int a, b;
+};
+
+/* Watch from CPU b: item on a, queued again on b while it runs. */
+static int nonreentrant_body(void *arg)
+{
+	struct two_cpus *t = arg;
+	struct seq_file *m = t->m;
+	struct rec *r = t->r;
+	int i, a = t->a, b = t->b;
+
+	r->spin_us = 50000;
+	rtd_queue_work_on(a, rtd_system_bh_wq, &r->dw.work);
+	for (i = 0; i < 10000 && !atomic_read(&r->running); i++)
+		usleep_range(50, 100);
+	if (failed(m, atomic_read(&r->running), "never started") ||
+	    failed(m, rtd_queue_work_on(b, rtd_system_bh_wq, &r->dw.work),
+		   "re-queue while running refused") ||
+	    failed(m, rec_wait(r, 2), "second run missing") ||
+	    failed(m, !r->overlaps, "ran on two CPUs at once") ||
+	    failed(m, r->cpu == a, "second run on CPU %d, not behind itself on %d",
+		   r->cpu, a))
+		return -1;
+	return 0;
+}
+
+/* Run @body on the second online CPU with an item for the first. */
+static int on_two_cpus(struct seq_file *m, int (*body)(void *))
+{
+	struct two_cpus t = { .m = m, .r = rec_new(rtd_system_bh_wq) };
+
+	t.a = cpumask_first(cpu_online_mask);
+	t.b = cpumask_next(t.a, cpu_online_mask);
+	if (!failed(m, t.r && t.b < nr_cpu_ids, "needs memory and two CPUs") &&
+	    !rtd_run_on_cpu(t.b, body, &t))
+		seq_puts(m, "ok\n");
+	rec_free(t.r);
+	return 0;
+}
+
+static int nonreentrant_show(struct seq_file *m, void *v)
+{
+	return on_two_cpus(m, nonreentrant_body);
+}
+
+/*
+ * Budget: 50 items of 1 ms each on one CPU, and a timer due in one jiffy.
+ * A pass stops after the budget, so the timer softirq runs in between: it
+ * fires long before the last item.
+ */
+#define NBUDGET 50
+
+static atomic_t budget_timer_seq;
+
+static void budget_timer_fn(struct timer_list *t)
+{
+	atomic_set(&budget_timer_seq, atomic_read(&log_seq));
+}
+
+static int budget_show(struct seq_file *m, void *v)
+{
+	struct rec **r = kcalloc(NBUDGET, sizeof(*r), GFP_KERNEL);
+	struct timer_list timer;
+	int i, first = 0;
+
+	if (failed(m, r, "no memory"))
+		return 0;
+	timer_setup_on_stack(&timer, budget_timer_fn, 0);
+	atomic_set(&budget_timer_seq, 0);
+	for (i = 0; i < NBUDGET; i++) {
+		r[i] = rec_new(rtd_system_bh_wq);
+		if (failed(m, r[i], "no memory"))
+			goto out;
+		r[i]->spin_us = 1000;
+	}
+	local_bh_disable();
+	for (i = 0; i < NBUDGET; i++)
+		rtd_queue_work(rtd_system_bh_wq, &r[i]->dw.work);
+	first = atomic_read(&log_seq);
+	mod_timer(&timer, jiffies + 1);
+	local_bh_enable();
+	rtd_flush_workqueue(rtd_system_bh_wq);
+	if (failed(m, atomic_read(&budget_timer_seq), "timer never fired") ||
+	    failed(m, atomic_read(&budget_timer_seq) - first < NBUDGET - 5,
+		   "timer fired only after item %d of %d",
+		   atomic_read(&budget_timer_seq) - first, NBUDGET))
+		goto out;
+	seq_printf(m, "ok timer after item %d of %d\n",
+		   atomic_read(&budget_timer_seq) - first, NBUDGET);
+out:
+	timer_delete_sync(&timer);
+	destroy_timer_on_stack(&timer);
+	for (i = 0; i < NBUDGET; i++)
+		rec_free(r[i]);
+	kfree(r);
+	return 0;
+}
+
+/* Delayed work: not before its delay; 0 at once; mod; cancel; flush. */
+static int delayed_show(struct seq_file *m, void *v)
+{
+	struct rec *r = rec_new(rtd_system_bh_wq);
+	unsigned long t0;
+
+	if (failed(m, r, "no memory"))
+		goto out;
+	t0 = jiffies;
+	if (failed(m, rtd_queue_delayed_work(rtd_system_bh_wq, &r->dw, 10), "queue failed") ||
+	    failed(m, !rtd_queue_delayed_work(rtd_system_bh_wq, &r->dw, 10),
+		   "queued twice") ||
+	    failed(m, rec_wait(r, 1), "never ran") ||
+	    failed(m, time_after_eq(r->ran_at, t0 + 10), "ran after %lu of 10 jiffies",
+		   r->ran_at - t0) ||
+	    failed(m, rtd_queue_delayed_work(rtd_system_bh_wq, &r->dw, 0), "delay 0 refused") ||
+	    failed(m, rec_wait(r, 2), "delay 0 never ran"))
+		goto out;
+	/* mod shortens a long delay; cancel stops one; flush cuts one short */
+	if (failed(m, rtd_queue_delayed_work(rtd_system_bh_wq, &r->dw, 100 * HZ), "queue failed") ||
+	    failed(m, rtd_mod_delayed_work(rtd_system_bh_wq, &r->dw, 1), "mod: was not pending") ||
+	    failed(m, rec_wait(r, 3), "modded item never ran") ||
+	    failed(m, !rtd_mod_delayed_work(rtd_system_bh_wq, &r->dw, 100 * HZ),
+		   "mod of an idle item said pending") ||
+	    failed(m, rtd_cancel_delayed_work(&r->dw), "cancel: was not pending") ||
+	    failed(m, !rtd_delayed_work_pending(&r->dw), "pending after cancel"))
+		goto out;
+	msleep(50);
+	if (failed(m, atomic_read(&r->runs) == 3, "cancelled item ran") ||
+	    failed(m, rtd_queue_delayed_work(rtd_system_bh_wq, &r->dw, 100 * HZ), "queue failed") ||
+	    failed(m, rtd_flush_delayed_work(&r->dw), "flush: nothing to wait for") ||
+	    failed(m, atomic_read(&r->runs) == 4, "flush returned before the run"))
+		goto out;
+	seq_puts(m, "ok\n");
+out:
+	rec_free(r);
+	return 0;
+}
+
+/* flush and cancel results, as mainline gives them; item on CPU a, we on b. */
+static int flush_cancel_body(void *arg)
+{
+	struct two_cpus *t = arg;
+	struct seq_file *m = t->m;
+	struct rec *r = t->r;
+	int i;
+
+	r->spin_us = 20000;
+	if (failed(m, !rtd_flush_work(&r->dw.work), "flush of a never-queued item waited") ||
+	    failed(m, !rtd_cancel_work(&r->dw.work), "cancel of an idle item said pending") ||
+	    failed(m, rtd_queue_work_on(t->a, rtd_system_bh_wq, &r->dw.work), "queue failed"))
+		return -1;
+	for (i = 0; i < 10000 && !atomic_read(&r->running); i++)
+		usleep_range(50, 100);
+	if (failed(m, rtd_flush_work(&r->dw.work), "flush of a running item did not wait") ||
+	    failed(m, atomic_read(&r->runs) == 1, "flush returned before the run ended") ||
+	    failed(m, !rtd_flush_work(&r->dw.work), "flush of an idle item waited"))
+		return -1;
+	/* with BH off here, an item queued here stays pending */
+	local_bh_disable();
+	rtd_queue_work(rtd_system_bh_wq, &r->dw.work);
+	if (failed(m, rtd_work_pending(&r->dw.work), "not pending after queue") ||
+	    failed(m, rtd_cancel_work(&r->dw.work), "cancel of a pending item said idle")) {
+		local_bh_enable();
+		return -1;
+	}
+	local_bh_enable();
+	msleep(50);
+	if (failed(m, atomic_read(&r->runs) == 1, "cancelled item ran"))
+		return -1;
+	return 0;
+}
+
+static int flush_cancel_show(struct seq_file *m, void *v)
+{
+	return on_two_cpus(m, flush_cancel_body);
+}
+
+/*
+ * cancel_sync while the callback runs on another CPU, from task and from BH
+ * context: the item re-queues itself, so only the disable stops it.
+ */
+static int cancel_sync_body(void *arg)
+{
+	struct two_cpus *t = arg;
+	struct seq_file *m = t->m;
+	struct rec *r = t->r;
+	int i, round;
+
+	r->spin_us = 100000;
+	for (round = 0; round < 2; round++) {
+		r->requeue = 1000;
+		rtd_queue_work_on(t->a, rtd_system_bh_wq, &r->dw.work);
+		for (i = 0; i < 10000 && !atomic_read(&r->running); i++)
+			usleep_range(50, 100);
+		if (failed(m, atomic_read(&r->running), "never started"))
+			return -1;
+		if (round)
+			local_bh_disable();
+		rtd_cancel_work_sync(&r->dw.work);
+		if (round)
+			local_bh_enable();
+		if (failed(m, !atomic_read(&r->running),
+			   "cancel_sync from %s returned while running", round ? "BH" : "task") ||
+		    failed(m, !rtd_work_pending(&r->dw.work), "pending after cancel_sync"))
+			return -1;
+		i = atomic_read(&r->runs);
+		msleep(200);
+		if (failed(m, atomic_read(&r->runs) == i, "ran after cancel_sync"))
+			return -1;
+	}
+	return 0;
+}
+
+static int cancel_sync_show(struct seq_file *m, void *v)
+{
+	return on_two_cpus(m, cancel_sync_body);
+}
+
+/* Counted disable/enable, enable_and_queue. */
+static int disable_show(struct seq_file *m, void *v)
+{
+	struct rec *r = rec_new(rtd_system_bh_wq);
+	struct rtd_work *w;
+
+	if (failed(m, r, "no memory"))
+		goto out;
+	w = &r->dw.work;
+	local_bh_disable();
+	rtd_queue_work(rtd_system_bh_wq, w);
+	if (failed(m, rtd_disable_work(w), "disable of a pending item said idle")) {
+		local_bh_enable();
+		goto out;
+	}
+	local_bh_enable();
+	if (failed(m, !rtd_disable_work(w), "second disable said pending") ||
+	    failed(m, !rtd_queue_work(rtd_system_bh_wq, w), "queued while disabled") ||
+	    failed(m, !rtd_enable_work(w), "enabled after one of two enables") ||
+	    failed(m, !rtd_queue_work(rtd_system_bh_wq, w), "queued while disabled once") ||
+	    failed(m, rtd_enable_and_queue_work(rtd_system_bh_wq, w), "enable_and_queue failed") ||
+	    failed(m, rec_wait(r, 1), "never ran after enable") ||
+	    failed(m, atomic_read(&r->runs) == 1, "disabled item ran"))
+		goto out;
+	/* an unbalanced enable is reported and changes nothing */
+	if (failed(m, rtd_enable_work(w), "unbalanced enable said disabled") ||
+	    failed(m, rtd_queue_work(rtd_system_bh_wq, w), "queue after unbalanced enable") ||
+	    failed(m, rec_wait(r, 2), "never ran"))
+		goto out;
+	seq_puts(m, "ok\n");
+out:
+	rec_free(r);
+	return 0;
+}
+
+/*
+ * Disable during a queueing storm from hardirq: every CPU's hrtimer queues
+ * the item every 100 us; after disable_sync it never runs, after enable it
+ * runs again. From hardirq, cancel_sync only cancels (and says so once).
+ */
+static struct rec *storm_rec;
+static atomic_t storm_queued;
+static bool storm_hardirq_cancel;
+static atomic_t storm_hardirq_cancelled;
+
+static enum hrtimer_restart storm_timer_fn(struct hrtimer *t)
+{
+	if (READ_ONCE(storm_hardirq_cancel)) {
+		if (rtd_cancel_work_sync(&storm_rec->dw.work))
+			atomic_inc(&storm_hardirq_cancelled);
+	} else if (rtd_queue_work(rtd_system_bh_wq, &storm_rec->dw.work)) {
+		atomic_inc(&storm_queued);
+	}
+	hrtimer_forward_now(t, ns_to_ktime(100 * NSEC_PER_USEC));
+	return HRTIMER_RESTART;
+}
+
+static void storm_timer_start(void *info)
+{
+	struct hrtimer *t = this_cpu_ptr(info);
+
+	rtd_hrtimer_setup(t, storm_timer_fn, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
+	hrtimer_start(t, ns_to_ktime(100 * NSEC_PER_USEC), HRTIMER_MODE_REL_PINNED_HARD);
+}
+
+static void storm_timers_stop(struct hrtimer __percpu *timers)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		hrtimer_cancel(per_cpu_ptr(timers, cpu));
+}
+
+static int disable_storm_show(struct seq_file *m, void *v)
+{
+	struct hrtimer __percpu *timers = alloc_percpu(struct hrtimer);
+	int i, runs;
+
+	storm_rec = rec_new(rtd_system_bh_wq);
+	if (failed(m, timers && storm_rec, "no memory"))
+		goto out;
+	atomic_set(&storm_queued, 0);
+	atomic_set(&storm_hardirq_cancelled, 0);
+	WRITE_ONCE(storm_hardirq_cancel, false);
+	on_each_cpu(storm_timer_start, timers, 1);
+	if (failed(m, rec_wait(storm_rec, 20), "storm items never ran"))
+		goto stop;
+	rtd_disable_work_sync(&storm_rec->dw.work);
+	runs = atomic_read(&storm_rec->runs);
+	msleep(100);
+	if (failed(m, atomic_read(&storm_rec->runs) == runs, "ran while disabled") ||
+	    failed(m, !atomic_read(&storm_rec->running), "running after disable_sync"))
+		goto stop;
+	rtd_enable_work(&storm_rec->dw.work);
+	if (failed(m, rec_wait(storm_rec, runs + 20), "never ran after enable"))
+		goto stop;
+	/*
+	 * cancel_sync from hardirq cancels (it cannot wait, and says so once):
+	 * an item kept pending by BH being off here is taken off by the timer.
+	 */
+	WRITE_ONCE(storm_hardirq_cancel, true);
+	msleep(20);
+	runs = atomic_read(&storm_rec->runs);
+	local_bh_disable();
+	rtd_queue_work(rtd_system_bh_wq, &storm_rec->dw.work);
+	for (i = 0; i < 500 && rtd_work_pending(&storm_rec->dw.work); i++)
+		spin_for_us(100);
+	local_bh_enable();
+	msleep(20);
+	if (failed(m, !rtd_work_pending(&storm_rec->dw.work), "hardirq cancel_sync missed it") ||
+	    failed(m, atomic_read(&storm_hardirq_cancelled) > 0, "hardirq cancel_sync said idle") ||
+	    failed(m, atomic_read(&storm_rec->runs) == runs, "cancelled item ran"))
+		goto stop;
+	seq_printf(m, "ok %d queued from hardirq\n", atomic_read(&storm_queued));
+stop:
+	storm_timers_stop(timers);
+out:
+	rec_free(storm_rec);
+	free_percpu(timers);
+	return 0;
+}
+
+/* queue_work_on every online CPU; an offline or invalid one is refused. */
+static int remote_show(struct seq_file *m, void *v)
+{
+	struct rec *r = rec_new(rtd_system_bh_highpri_wq);
+	int cpu, n = 0;
+
+	if (failed(m, r, "no memory"))
+		goto out;
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		n++;
+		if (failed(m, rtd_queue_work_on(cpu, rtd_system_bh_highpri_wq, &r->dw.work),
+			   "queue on CPU %d failed", cpu) ||
+		    failed(m, rtd_flush_work(&r->dw.work) || atomic_read(&r->runs) == n,
+			   "flush found item for CPU %d idle before it ran", cpu) ||
+		    failed(m, atomic_read(&r->runs) == n, "item for CPU %d never ran", cpu) ||
+		    failed(m, r->cpu == cpu && r->softirq, "item for CPU %d ran on %d (softirq %d)",
+			   cpu, r->cpu, r->softirq)) {
+			cpus_read_unlock();
+			goto out;
+		}
+	}
+	for_each_possible_cpu(cpu) {
+		if (!cpu_online(cpu) &&
+		    failed(m, !rtd_queue_work_on(cpu, rtd_system_bh_wq, &r->dw.work),
+			   "queue on offline CPU %d accepted", cpu)) {
+			cpus_read_unlock();
+			goto out;
+		}
+	}
+	cpus_read_unlock();
+	if (failed(m, !rtd_queue_work_on(-1, rtd_system_bh_wq, &r->dw.work) &&
+		   !rtd_queue_work_on(nr_cpu_ids, rtd_system_bh_wq, &r->dw.work),
+		   "queue on an invalid CPU accepted"))
+		goto out;
+	seq_puts(m, "ok\n");
+out:
+	rec_free(r);
+	return 0;
+}
+
+/*
+ * Drain: chained items (each re-queues itself 50 times) are all waited for,
+ * and a delayed item holds the drain open for 3 s. Meanwhile a timer (timer
+ * softirq: not a callback of the queue) tries every 50 ms to queue another
+ * item on it: once the drain has surely begun (100 ms after the thread went
+ * for it), every try must be refused. Destroy with pending work (plain and
+ * delayed) runs everything first.
+ */
+static struct {
+	struct timer_list timer;
+	struct rec *item;
+	unsigned long drain_start;	/* 0 until the drain is called */
+	bool drain_done;
+	int tries, accepted;
+} outside;
+
+static void outside_fn(struct timer_list *t)
+{
+	unsigned long start = READ_ONCE(outside.drain_start);
+	bool ok;
+
+	if (READ_ONCE(outside.drain_done))
+		return;
+	if (!rtd_work_pending(&outside.item->dw.work)) {
+		ok = rtd_queue_work(outside.item->wq, &outside.item->dw.work);
+		if (start && time_after(jiffies, start + HZ / 10)) {
+			outside.tries++;
+			outside.accepted += ok;
+		}
+	}
+	mod_timer(t, jiffies + HZ / 20);
+}
+
+static int drain_check(struct seq_file *m, struct rtd_workqueue *wq, struct rec **r, int n)
+{
+	struct rec *holder = rec_new(wq);
+	int i, ret = -1;
+
+	outside.item = rec_new(wq);
+	if (failed(m, holder && outside.item, "no memory"))
+		goto out;
+	for (i = 0; i < n; i++)
+		r[i]->requeue = 49;
+	outside.tries = 0;
+	outside.accepted = 0;
+	outside.drain_start = 0;
+	outside.drain_done = false;
+	timer_setup(&outside.timer, outside_fn, 0);
+	mod_timer(&outside.timer, jiffies + 1);
+	rtd_queue_delayed_work(wq, &holder->dw, 3 * HZ);
+	for (i = 0; i < n; i++)
+		rtd_queue_work(wq, &r[i]->dw.work);
+	WRITE_ONCE(outside.drain_start, jiffies);
+	rtd_drain_workqueue(wq);
+	WRITE_ONCE(outside.drain_done, true);
+	timer_delete_sync(&outside.timer);
+	for (i = 0; i < n; i++)
+		if (failed(m, atomic_read(&r[i]->runs) == 50, "chain %d ran %d of 50 times",
+			   i, atomic_read(&r[i]->runs)))
+			goto out;
+	if (failed(m, atomic_read(&holder->runs) == 1, "drain returned before the delayed item") ||
+	    failed(m, outside.tries > 5, "only %d tries from outside", outside.tries) ||
+	    failed(m, !outside.accepted, "%d of %d tries from outside accepted while draining",
+		   outside.accepted, outside.tries))
+		goto out;
+	ret = 0;
+out:
+	rec_free(holder);
+	rec_free(outside.item);
+	return ret;
+}
+
+static int drain_destroy_show(struct seq_file *m, void *v)
+{
+	struct rtd_workqueue *wq = rtd_alloc_bh_workqueue("rtd_test_%d", 0, 1);
+	struct rec *r[8] = {};
+	int i;
+
+	if (failed(m, wq, "alloc failed") ||
+	    failed(m, !rtd_alloc_bh_workqueue("bad", 0x80), "bad flags accepted"))
+		goto out;
+	for (i = 0; i < ARRAY_SIZE(r); i++) {
+		r[i] = rec_new(wq);
+		if (failed(m, r[i], "no memory"))
+			goto out;
+	}
+	if (drain_check(m, wq, r, ARRAY_SIZE(r)) ||
+	    failed(m, rtd_queue_work(wq, &r[0]->dw.work), "queue after drain refused"))
+		goto out;
+	/* destroy with pending work: plain and delayed */
+	r[2]->spin_us = 1000;
+	rtd_queue_delayed_work(wq, &r[3]->dw, 20);
+	rtd_queue_work(wq, &r[2]->dw.work);
+	rtd_destroy_workqueue(wq);
+	wq = NULL;
+	if (failed(m, atomic_read(&r[0]->runs) == 51 && atomic_read(&r[2]->runs) == 51 &&
+		   atomic_read(&r[3]->runs) == 51, "destroy did not run pending items first"))
+		goto out;
+	rtd_destroy_workqueue(rtd_system_bh_wq);	/* refused, says so */
+	if (failed(m, rtd_queue_work(rtd_system_bh_wq, &r[4]->dw.work),
+		   "system queue destroyed") ||
+	    failed(m, rec_wait(r[4], 51), "system queue dead"))
+		goto out;
+	seq_printf(m, "ok %d tries from outside refused\n", outside.tries);
+out:
+	rtd_destroy_workqueue(wq);
+	for (i = 0; i < ARRAY_SIZE(r); i++)
+		rec_free(r[i]);
+	return 0;
+}
+
+/*
+ * Hotplug: a producer on CPU 0 keeps queueing 10000 items onto CPU 1 (and
+ * its own CPU) until "hotplug_stop"; user space takes CPU 1 down and up, and
+ * ends with it down. Every queueing must be matched by exactly one run.
+ */
+#define NHP 10000
+
+struct counted {
+	struct rtd_work work;
+	atomic_t queued;
+	atomic_t runs;
+};
+
+static struct counted *hp_items;
+static struct task_struct *hp_task;
+
+static void counted_fn(struct rtd_work *work)
+{
+	atomic_inc(&container_of(work, struct counted, work)->runs);
+}
+
+static int hp_producer(void *data)
+{
+	long i;
+
+	for (i = 0; !kthread_should_stop(); i++) {
+		struct counted *c = &hp_items[i % NHP];
+
+		if (rtd_queue_work_on(i % 4 ? 1 : 0, rtd_system_bh_wq, &c->work))
+			atomic_inc(&c->queued);
+		if (i % 256 == 0)
+			usleep_range(100, 200);
+	}
+	return 0;
+}
+
+static int hotplug_start_show(struct seq_file *m, void *v)
+{
+	int i;
+
+	if (failed(m, !hp_task && cpu_online(1), "already started, or CPU 1 offline"))
+		return 0;
+	hp_items = vzalloc(sizeof(*hp_items) * NHP);
+	if (failed(m, hp_items, "no memory"))
+		return 0;
+	for (i = 0; i < NHP; i++)
+		rtd_init_work(&hp_items[i].work, counted_fn);
+	hp_task = kthread_create(hp_producer, NULL, "rtd_bh_prod");
+	if (failed(m, !IS_ERR(hp_task), "no thread")) {
+		hp_task = NULL;
+		return 0;
+	}
+	kthread_bind(hp_task, 0);
+	wake_up_process(hp_task);
+	seq_puts(m, "ok\n");
+	return 0;
+}
+
+static void hp_stop(void)
+{
+	if (!hp_task)
+		return;
+	kthread_stop(hp_task);
+	hp_task = NULL;
+}
+
+static int hotplug_stop_show(struct seq_file *m, void *v)
+{
+	unsigned long end = jiffies + 10 * HZ;
+	long queued = 0, bad = 0, stuck = 0;
+	int i;
+
+	if (failed(m, hp_task, "not started"))
+		return 0;
+	hp_stop();
+	for (i = 0; i < NHP; i++) {
+		while (rtd_work_pending(&hp_items[i].work) && time_before(jiffies, end))
+			msleep(20);
+		stuck += rtd_work_pending(&hp_items[i].work);
+	}
+	if (failed(m, !stuck, "%ld items stuck pending", stuck))
+		return 0;	/* hp_items leaked on purpose: still queued */
+	rtd_flush_workqueue(rtd_system_bh_wq);
+	for (i = 0; i < NHP; i++) {
+		queued += atomic_read(&hp_items[i].queued);
+		bad += atomic_read(&hp_items[i].queued) != atomic_read(&hp_items[i].runs);
+	}
+	vfree(hp_items);
+	hp_items = NULL;
+	if (failed(m, queued > NHP, "only %ld queued", queued) ||
+	    failed(m, !bad, "%ld items ran a different number of times than queued", bad))
+		return 0;
+	seq_printf(m, "ok %ld queued\n", queued);
+	return 0;
+}
+
+/* Unload under load: the module's exit stops a storm of queueings. */
+static struct hrtimer __percpu *load_timers;
+
+static int load_show(struct seq_file *m, void *v)
+{
+	if (failed(m, !load_timers, "already loaded"))
+		return 0;
+	storm_rec = rec_new(rtd_system_bh_wq);
+	load_timers = alloc_percpu(struct hrtimer);
+	if (failed(m, storm_rec && load_timers, "no memory"))
+		return 0;
+	storm_rec->spin_us = 200;
+	WRITE_ONCE(storm_hardirq_cancel, false);
+	on_each_cpu(storm_timer_start, load_timers, 1);
+	seq_puts(m, "ok\n");
+	return 0;
+}
+
+static const struct rtd_check checks[] = {
+	{ "order", order_show },
+	{ "highpri", highpri_show },
+	{ "requeue", requeue_show },
+	{ "nonreentrant", nonreentrant_show },
+	{ "budget", budget_show },
+	{ "delayed", delayed_show },
+	{ "flush_cancel", flush_cancel_show },
+	{ "cancel_sync", cancel_sync_show },
+	{ "disable", disable_show },
+	{ "disable_storm", disable_storm_show },
+	{ "remote", remote_show },
+	{ "drain_destroy", drain_destroy_show },
+	{ "hotplug_start", hotplug_start_show },
+	{ "hotplug_stop", hotplug_stop_show },
+	{ "load", load_show },
+};
+
+static struct dentry *dir;
+
+static int __init rtd_test_bh_init(void)
+{
+	dir = rtd_checks_create("rtd_test_bh", checks, ARRAY_SIZE(checks));
+	return 0;
+}
+
+static void __exit rtd_test_bh_exit(void)
+{
+	debugfs_remove_recursive(dir);
+	hp_stop();
+	if (load_timers) {
+		storm_timers_stop(load_timers);
+		free_percpu(load_timers);
+		rec_free(storm_rec);
+	}
+	if (hp_items) {
+		rtd_flush_workqueue(rtd_system_bh_wq);
+		vfree(hp_items);
+	}
+}
+
+module_init(rtd_test_bh_init);
+module_exit(rtd_test_bh_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("rtdefer BH workqueue checks used by rtdefer's own tests");
+RTD_MODULE_IMPORT_NS();

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rtd_bh_wq: rtdefer's BH workqueues in the guest. The in-kernel checks
+ * live in the rtd_test_bh module; this program loads the modules, reads the
+ * checks, and drives CPU hotplug and unload.
+ */
+#include "rtd_guest.h"
+#include "kselftest_harness.h"
+#include "rtd_check_file.h"
+
+#define CPU1_ONLINE "/sys/devices/system/cpu/cpu1/online"
+
+static void run_check(struct __test_metadata *_metadata, const char *name)
+{
+	rtd_run_check(_metadata, "rtd_test_bh", name);
+}
+
+FIXTURE(bh) {
+	int unused;
+};
+
+FIXTURE_SETUP(bh)
+{
+	rtd_write_file(CPU1_ONLINE, "1");
+	rtd_unload("rtd_test_bh");
+	rtd_unload("rtdefer");
+	ASSERT_EQ(0, rtd_load("rtdefer", NULL));
+	ASSERT_EQ(0, rtd_load("rtd_test_bh", NULL));
+}
+
+FIXTURE_TEARDOWN(bh)
+{
+	rtd_write_file(CPU1_ONLINE, "1");
+	if (rtd_loaded("rtd_test_bh"))
+		EXPECT_EQ(0, rtd_unload("rtd_test_bh"));
+	if (rtd_loaded("rtdefer"))
+		EXPECT_EQ(0, rtd_unload("rtdefer"));
+}
+
+TEST_F_TIMEOUT(bh, context_and_order_10000_items, 120)
+{
+	run_check(_metadata, "order");
+}
+
+TEST_F(bh, highpri_runs_before_normal)
+{
+	run_check(_metadata, "highpri");
+}
+
+TEST_F(bh, self_requeue_same_cpu_never_concurrent)
+{
+	run_check(_metadata, "requeue");
+}
+
+TEST_F(bh, requeue_while_running_stays_behind_itself)
+{
+	run_check(_metadata, "nonreentrant");
+}
+
+TEST_F(bh, budget_lets_other_softirqs_run)
+{
+	run_check(_metadata, "budget");
+}
+
+TEST_F(bh, delayed_mod_cancel_flush)
+{
+	run_check(_metadata, "delayed");
+}
+
+TEST_F(bh, flush_and_cancel_results)
+{
+	run_check(_metadata, "flush_cancel");
+}
+
+TEST_F(bh, cancel_sync_vs_running_from_task_and_bh)
+{
+	run_check(_metadata, "cancel_sync");
+}
+
+TEST_F(bh, disable_enable_counted)
+{
+	run_check(_metadata, "disable");
+}
+
+TEST_F(bh, disable_during_hardirq_queue_storm)
+{
+	run_check(_metadata, "disable_storm");
+}
+
+TEST_F(bh, remote_queue_on_every_cpu)
+{
+	ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "0"));
+	run_check(_metadata, "remote");
+	ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "1"));
+	run_check(_metadata, "remote");
+}
+
+TEST_F(bh, drain_and_destroy_with_pending_work)
+{
+	run_check(_metadata, "drain_destroy");
+}
+
+/*
+ * 10000 items queued onto CPU 1 while it goes down and up, ending down:
+ * every queueing runs exactly once, the leftovers on a live CPU.
+ */
+TEST_F_TIMEOUT(bh, hotplug_10000_items_exact, 120)
+{
+	int i;
+
+	run_check(_metadata, "hotplug_start");
+	for (i = 0; i < 3; i++) {
+		usleep(50 * 1000);
+		ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "0"));
+		usleep(50 * 1000);
+		ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "1"));
+	}
+	usleep(50 * 1000);
+	ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "0"));
+	run_check(_metadata, "hotplug_stop");
+	ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "1"));
+}
+
+/* Unload the consumer while it queues from hardirq, then rtdefer. */
+TEST_F(bh, unload_under_load)
+{
+	run_check(_metadata, "load");
+	usleep(200 * 1000);
+	EXPECT_EQ(0, rtd_unload("rtd_test_bh"));
+	EXPECT_EQ(0, rtd_unload("rtdefer"));
+}
+
+TEST_HARNESS_MAIN
