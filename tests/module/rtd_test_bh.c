@@ -278,6 +278,7 @@ static int nonreentrant_show(struct seq_file *m, void *v)
 #define NBUDGET 50
 
 static atomic_t budget_timer_seq;
+static struct timer_list budget_timer;
 
 static void budget_timer_fn(struct timer_list *t)
 {
@@ -287,12 +288,11 @@ static void budget_timer_fn(struct timer_list *t)
 static int budget_show(struct seq_file *m, void *v)
 {
 	struct rec **r = kcalloc(NBUDGET, sizeof(*r), GFP_KERNEL);
-	struct timer_list timer;
 	int i, first = 0;
 
 	if (failed(m, r, "no memory"))
 		return 0;
-	timer_setup_on_stack(&timer, budget_timer_fn, 0);
+	timer_setup(&budget_timer, budget_timer_fn, 0);
 	atomic_set(&budget_timer_seq, 0);
 	for (i = 0; i < NBUDGET; i++) {
 		r[i] = rec_new(rtd_system_bh_wq);
@@ -304,7 +304,7 @@ static int budget_show(struct seq_file *m, void *v)
 	for (i = 0; i < NBUDGET; i++)
 		rtd_queue_work(rtd_system_bh_wq, &r[i]->dw.work);
 	first = atomic_read(&log_seq);
-	mod_timer(&timer, jiffies + 1);
+	mod_timer(&budget_timer, jiffies + 1);
 	local_bh_enable();
 	rtd_flush_workqueue(rtd_system_bh_wq);
 	if (failed(m, atomic_read(&budget_timer_seq), "timer never fired") ||
@@ -315,8 +315,7 @@ static int budget_show(struct seq_file *m, void *v)
 	seq_printf(m, "ok timer after item %d of %d\n",
 		   atomic_read(&budget_timer_seq) - first, NBUDGET);
 out:
-	timer_delete_sync(&timer);
-	destroy_timer_on_stack(&timer);
+	timer_delete_sync(&budget_timer);
 	for (i = 0; i < NBUDGET; i++)
 		rec_free(r[i]);
 	kfree(r);
@@ -499,34 +498,46 @@ static enum hrtimer_restart storm_timer_fn(struct hrtimer *t)
 	return HRTIMER_RESTART;
 }
 
+static DEFINE_PER_CPU(struct hrtimer, storm_timers);
+static bool storm_timers_on;
+
 static void storm_timer_start(void *info)
 {
-	struct hrtimer *t = this_cpu_ptr(info);
+	struct hrtimer *t = this_cpu_ptr(&storm_timers);
 
 	rtd_hrtimer_setup(t, storm_timer_fn, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
 	hrtimer_start(t, ns_to_ktime(100 * NSEC_PER_USEC), HRTIMER_MODE_REL_PINNED_HARD);
 }
 
-static void storm_timers_stop(struct hrtimer __percpu *timers)
+/* One hrtimer per online CPU, queueing (or cancelling) storm_rec. */
+static void storm_timers_start(void)
+{
+	storm_timers_on = true;
+	on_each_cpu(storm_timer_start, NULL, 1);
+}
+
+static void storm_timers_stop(void)
 {
 	int cpu;
 
+	if (!storm_timers_on)
+		return;
 	for_each_possible_cpu(cpu)
-		hrtimer_cancel(per_cpu_ptr(timers, cpu));
+		hrtimer_cancel(per_cpu_ptr(&storm_timers, cpu));
+	storm_timers_on = false;
 }
 
 static int disable_storm_show(struct seq_file *m, void *v)
 {
-	struct hrtimer __percpu *timers = alloc_percpu(struct hrtimer);
 	int i, runs;
 
 	storm_rec = rec_new(rtd_system_bh_wq);
-	if (failed(m, timers && storm_rec, "no memory"))
+	if (failed(m, storm_rec, "no memory"))
 		goto out;
 	atomic_set(&storm_queued, 0);
 	atomic_set(&storm_hardirq_cancelled, 0);
 	WRITE_ONCE(storm_hardirq_cancel, false);
-	on_each_cpu(storm_timer_start, timers, 1);
+	storm_timers_start();
 	if (failed(m, rec_wait(storm_rec, 20), "storm items never ran"))
 		goto stop;
 	rtd_disable_work_sync(&storm_rec->dw.work);
@@ -557,10 +568,10 @@ static int disable_storm_show(struct seq_file *m, void *v)
 		goto stop;
 	seq_printf(m, "ok %d queued from hardirq\n", atomic_read(&storm_queued));
 stop:
-	storm_timers_stop(timers);
+	storm_timers_stop();
 out:
 	rec_free(storm_rec);
-	free_percpu(timers);
+	storm_rec = NULL;
 	return 0;
 }
 
@@ -813,19 +824,16 @@ static int hotplug_stop_show(struct seq_file *m, void *v)
 }
 
 /* Unload under load: the module's exit stops a storm of queueings. */
-static struct hrtimer __percpu *load_timers;
-
 static int load_show(struct seq_file *m, void *v)
 {
-	if (failed(m, !load_timers, "already loaded"))
+	if (failed(m, !storm_timers_on, "already loaded"))
 		return 0;
 	storm_rec = rec_new(rtd_system_bh_wq);
-	load_timers = alloc_percpu(struct hrtimer);
-	if (failed(m, storm_rec && load_timers, "no memory"))
+	if (failed(m, storm_rec, "no memory"))
 		return 0;
 	storm_rec->spin_us = 200;
 	WRITE_ONCE(storm_hardirq_cancel, false);
-	on_each_cpu(storm_timer_start, load_timers, 1);
+	storm_timers_start();
 	seq_puts(m, "ok\n");
 	return 0;
 }
@@ -860,11 +868,8 @@ static void __exit rtd_test_bh_exit(void)
 {
 	debugfs_remove_recursive(dir);
 	hp_stop();
-	if (load_timers) {
-		storm_timers_stop(load_timers);
-		free_percpu(load_timers);
-		rec_free(storm_rec);
-	}
+	storm_timers_stop();
+	rec_free(storm_rec);
 	if (hp_items) {
 		rtd_flush_workqueue(rtd_system_bh_wq);
 		vfree(hp_items);
