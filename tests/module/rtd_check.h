@@ -20,7 +20,7 @@ struct rtd_check {
 };
 
 /* Report a failed check into the check's output; true if it failed. */
-static __printf(3, 4) bool failed(struct seq_file *m, bool ok, const char *fmt, ...)
+static inline __printf(3, 4) bool failed(struct seq_file *m, bool ok, const char *fmt, ...)
 {
 	va_list args;
 
@@ -34,20 +34,12 @@ static __printf(3, 4) bool failed(struct seq_file *m, bool ok, const char *fmt, 
 	return true;
 }
 
-static int rtd_check_open(struct inode *inode, struct file *file)
+static inline int rtd_check_open(struct inode *inode, struct file *file)
 {
 	const struct rtd_check *c = inode->i_private;
 
 	return single_open(file, c->show, NULL);
 }
-
-static const struct file_operations rtd_check_fops = {
-	.owner = THIS_MODULE,
-	.open = rtd_check_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
 
 struct rtd_on_cpu {
 	int (*fn)(void *arg);
@@ -56,7 +48,7 @@ struct rtd_on_cpu {
 	struct completion done;
 };
 
-static int rtd_on_cpu_thread(void *data)
+static inline int rtd_on_cpu_thread(void *data)
 {
 	struct rtd_on_cpu *oc = data;
 
@@ -93,6 +85,13 @@ static inline struct dentry *rtd_checks_create(const char *dir_name,
 					       const struct rtd_check *checks,
 					       int n)
 {
+	static const struct file_operations rtd_check_fops = {
+		.owner = THIS_MODULE,
+		.open = rtd_check_open,
+		.read = seq_read,
+		.llseek = seq_lseek,
+		.release = single_release,
+	};
 	struct dentry *dir = debugfs_create_dir(dir_name, NULL);
 	int i;
 

@@ -121,6 +121,19 @@ TEST_F_TIMEOUT(bh, hotplug_10000_items_exact, 120)
 	ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "1"));
 }
 
+/* Same scenario, same results as the kernel's own BH workqueue (v6.10+). */
+TEST_F(bh, same_results_as_native_bh_wq)
+{
+	char out[512];
+
+	ASSERT_LT(0, rtd_read_file("/sys/kernel/debug/rtd_test_bh/native_compare",
+				   out, sizeof(out)));
+	if (!strncmp(out, "skip", 4))
+		SKIP(return, "%s", out + 5);
+	TH_LOG("%s", out);
+	EXPECT_EQ(0, strncmp(out, "ok", 2));
+}
+
 /* Unload the consumer while it queues from hardirq, then rtdefer. */
 TEST_F(bh, unload_under_load)
 {

@@ -21,6 +21,7 @@
 #include <compat/compat.h>
 
 #include "rtd_check.h"
+#include "rtd_test_bh.h"
 
 /* A work item that records how its runs went. */
 struct rec {
@@ -854,6 +855,7 @@ static const struct rtd_check checks[] = {
 	{ "hotplug_start", hotplug_start_show },
 	{ "hotplug_stop", hotplug_stop_show },
 	{ "load", load_show },
+	{ "native_compare", rtd_test_bh_native_show },
 };
 
 static struct dentry *dir;
