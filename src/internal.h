@@ -18,6 +18,10 @@ void rtd_pcpu_threads_unregister(struct smp_hotplug_thread *ht);
 int rtd_irq_work_init(void);
 void rtd_irq_work_exit(void);
 
+/* timer.c */
+int rtd_timer_sys_init(void);
+void rtd_timer_sys_exit(void);
+
 /* bh_sync.c */
 int rtd_bh_init(void);
 void rtd_bh_exit(void);

@@ -39,10 +39,15 @@ static int __init rtd_init(void)
 	ret = rtd_bh_init();
 	if (ret)
 		goto err_bh;
+	ret = rtd_timer_sys_init();
+	if (ret)
+		goto err_timer;
 
 	pr_info("version %s loaded\n", RTDEFER_VERSION);
 	return 0;
 
+err_timer:
+	rtd_bh_exit();
 err_bh:
 	rtd_irq_work_exit();
 err_irq_work:
@@ -54,6 +59,7 @@ err_sysfs:
 
 static void __exit rtd_exit(void)
 {
+	rtd_timer_sys_exit();
 	rtd_bh_exit();
 	rtd_irq_work_exit();
 	rtd_sysfs_exit();

@@ -14,6 +14,7 @@
 #include <rtdefer/compat-config.h>
 #include <rtdefer/bh_wq.h>
 #include <rtdefer/irq_work.h>
+#include <rtdefer/timer.h>
 
 /*
  * RTD_MODULE_IMPORT_NS() - import the namespace of rtdefer's exports, in the

@@ -1,0 +1,418 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Deferred timers: the hardirq part (a HARD hrtimer) runs the optional quick
+ * check and hands the expiry on; the callback runs in the expiring CPU's
+ * ktimers/N thread (this file) or in a bound task (timer_task.c).
+ *
+ * State (rtd_timer.state):
+ *  PENDING  an expiry waits to be delivered; set by the hardirq part (if it
+ *           was set already, the expiry is an overrun), cleared by the runner
+ *           when it starts the callback, or by a cancel;
+ *  ON_LIST  the timer is linked on a ktimers/N list (at most once): the
+ *           thread clears it when it takes the list, then runs the callback
+ *           only if PENDING is still set;
+ *  RUNNING  the callback runs (thread or task); cancels wait for it.
+ * A cancel bumps cancel_seq: a callback that was running across a cancel is
+ * not re-armed even if it returns RTD_TIMER_RESTART.
+ *
+ * Hotplug: the kernel migrates a dying CPU's hrtimers; the ktimers thread
+ * runs its list when it parks, and whatever reaches the dying CPU's list
+ * later is moved, once the CPU is dead, to the CPU running the hotplug
+ * operation.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cpuhotplug.h>
+#include <linux/percpu.h>
+#include <linux/sched.h>
+#include <linux/smpboot.h>
+#include <linux/wait_bit.h>
+#include <rtdefer/timer.h>
+
+#include "compat/compat.h"
+#include "internal.h"
+#include "timer_internal.h"
+
+static DEFINE_PER_CPU(struct llist_head, rtd_ktimers_list);
+static DEFINE_PER_CPU(struct task_struct *, rtd_ktimers_task);
+static enum cpuhp_state rtd_timer_hp_state;
+
+/**
+ * rtd_timer_init() - initialise a deferred timer
+ * @timer: the timer
+ * @fn: the expiry callback, run in a ktimers/N thread or the bound task
+ * @clockid: CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_BOOTTIME, ...
+ * @mode: HRTIMER_MODE_REL or _ABS, optionally _PINNED; the HARD bit is
+ *	  added by rtdefer
+ *
+ * Context: Any context; the timer must not be active.
+ */
+void rtd_timer_init(struct rtd_timer *timer,
+		    enum rtd_timer_restart (*fn)(struct rtd_timer *),
+		    clockid_t clockid, enum hrtimer_mode mode)
+{
+	rtd_hrtimer_setup(&timer->hrt, rtd_timer_hard_fn, clockid,
+			  mode | HRTIMER_MODE_HARD);
+	timer->function = fn;
+	timer->check = NULL;
+	atomic_set(&timer->state, 0);
+	atomic_set(&timer->cancel_seq, 0);
+	atomic_long_set(&timer->overruns, 0);
+	timer->binding = NULL;
+	timer->runner = NULL;
+}
+EXPORT_SYMBOL_RTDEFER(rtd_timer_init);
+
+/**
+ * rtd_timer_set_check() - set the quick check run in hardirq at expiry
+ * @timer: the timer
+ * @check: returns true to defer the expiry to the thread or task, false
+ *	   for no expiry this time; NULL: always defer
+ *
+ * Context: Any context.
+ */
+void rtd_timer_set_check(struct rtd_timer *timer, bool (*check)(struct rtd_timer *))
+{
+	WRITE_ONCE(timer->check, check);
+}
+EXPORT_SYMBOL_RTDEFER(rtd_timer_set_check);
+
+/* Hand a pending expiry to this CPU's ktimers thread. Interrupts off. */
+static void rtd_timer_queue_thread(struct rtd_timer *timer)
+{
+	if (atomic_fetch_or(RTD_TIMER_ON_LIST, &timer->state) & RTD_TIMER_ON_LIST)
+		return;
+	if (llist_add(&timer->llnode, this_cpu_ptr(&rtd_ktimers_list)))
+		wake_up_process(__this_cpu_read(rtd_ktimers_task));
+}
+
+/**
+ * rtd_timer_deliver() - send a pending expiry to where the timer runs now
+ * @timer: the timer, with RTD_TIMER_PENDING set by the caller
+ *
+ * Context: Interrupts off.
+ */
+void rtd_timer_deliver(struct rtd_timer *timer)
+{
+	if (!rtd_timer_queue_task(timer))
+		rtd_timer_queue_thread(timer);
+}
+
+/**
+ * rtd_timer_hard_fn() - the hardirq part of every deferred timer
+ * @hrt: the timer's hrtimer
+ *
+ * Return: HRTIMER_NORESTART: periodic timers are re-armed after their
+ * callback, by the runner.
+ */
+enum hrtimer_restart rtd_timer_hard_fn(struct hrtimer *hrt)
+{
+	struct rtd_timer *timer = container_of(hrt, struct rtd_timer, hrt);
+	bool (*check)(struct rtd_timer *t) = READ_ONCE(timer->check);
+
+	if (check && !check(timer))
+		return HRTIMER_NORESTART;
+	if (atomic_fetch_or(RTD_TIMER_PENDING, &timer->state) & RTD_TIMER_PENDING)
+		atomic_long_inc(&timer->overruns);
+	else
+		rtd_timer_deliver(timer);
+	return HRTIMER_NORESTART;
+}
+
+/**
+ * rtd_timer_claim() - take a pending expiry for this runner
+ * @timer: the timer
+ *
+ * Context: Any context.
+ * Return: true if an expiry was pending: it is now RUNNING, and the caller
+ * must call rtd_timer_run_claimed().
+ */
+bool rtd_timer_claim(struct rtd_timer *timer)
+{
+	int old = atomic_read(&timer->state);
+
+	do {
+		if (!(old & RTD_TIMER_PENDING))
+			return false;
+	} while (!atomic_try_cmpxchg(&timer->state, &old,
+				     (old & ~RTD_TIMER_PENDING) | RTD_TIMER_RUNNING));
+	return true;
+}
+
+/**
+ * rtd_timer_run_claimed() - run the callback of a claimed expiry
+ * @timer: the timer
+ *
+ * Re-arms a periodic timer unless it was cancelled meanwhile or its task
+ * exited, then wakes rtd_timer_cancel() waiters.
+ *
+ * Context: Thread or task context, may sleep.
+ */
+void rtd_timer_run_claimed(struct rtd_timer *timer)
+{
+	enum rtd_timer_restart ret;
+	int seq;
+
+	seq = atomic_read(&timer->cancel_seq);
+	WRITE_ONCE(timer->runner, current);
+	ret = timer->function(timer);
+	WRITE_ONCE(timer->runner, NULL);
+	if (ret == RTD_TIMER_RESTART && atomic_read(&timer->cancel_seq) == seq &&
+	    !rtd_timer_task_exited(timer))
+		hrtimer_start_expires(&timer->hrt, HRTIMER_MODE_ABS_HARD);
+	/* Re-armed (or not) before it reads as idle to rtd_timer_cancel(). */
+	smp_mb__before_atomic();
+	atomic_andnot(RTD_TIMER_RUNNING, &timer->state);
+	/* pairs with wait_var_event() in rtd_timer_cancel() */
+	smp_mb__after_atomic();
+	wake_up_var(timer);
+}
+
+static void rtd_timer_expire(struct rtd_timer *timer)
+{
+	if (rtd_timer_claim(timer))
+		rtd_timer_run_claimed(timer);
+}
+
+/**
+ * rtd_timer_start_range_ns() - arm a deferred timer with slack
+ * @timer: the timer
+ * @tim: expiry time (absolute or relative, see @mode)
+ * @range_ns: slack: the expiry may come up to this much later
+ * @mode: HRTIMER_MODE_REL or _ABS, optionally _PINNED
+ *
+ * Re-arms an armed timer. An expiry already pending still runs.
+ *
+ * Context: Any context but NMI. Does not sleep.
+ */
+void rtd_timer_start_range_ns(struct rtd_timer *timer, ktime_t tim,
+			      u64 range_ns, enum hrtimer_mode mode)
+{
+	hrtimer_start_range_ns(&timer->hrt, tim, range_ns, mode | HRTIMER_MODE_HARD);
+}
+EXPORT_SYMBOL_RTDEFER(rtd_timer_start_range_ns);
+
+/**
+ * rtd_timer_start() - arm a deferred timer
+ * @timer: the timer
+ * @tim: expiry time (absolute or relative, see @mode)
+ * @mode: HRTIMER_MODE_REL or _ABS, optionally _PINNED
+ *
+ * Context: Any context but NMI. Does not sleep.
+ */
+void rtd_timer_start(struct rtd_timer *timer, ktime_t tim, enum hrtimer_mode mode)
+{
+	rtd_timer_start_range_ns(timer, tim, 0, mode);
+}
+EXPORT_SYMBOL_RTDEFER(rtd_timer_start);
+
+/**
+ * rtd_timer_forward() - move the expiry past @now in steps of @interval
+ * @timer: the timer (not armed: call it from the callback)
+ * @now: the time to move past
+ * @interval: the period
+ *
+ * Periods skipped beyond the first count as overruns.
+ *
+ * Context: The timer's callback, or with the timer inactive.
+ * Return: the number of periods the expiry moved.
+ */
+u64 rtd_timer_forward(struct rtd_timer *timer, ktime_t now, ktime_t interval)
+{
+	u64 n = hrtimer_forward(&timer->hrt, now, interval);
+
+	if (n > 1)
+		atomic_long_add(n - 1, &timer->overruns);
+	return n;
+}
+EXPORT_SYMBOL_RTDEFER(rtd_timer_forward);
+
+/**
+ * rtd_timer_forward_now() - rtd_timer_forward() past the current time
+ * @timer: the timer
+ * @interval: the period
+ *
+ * Context: The timer's callback, or with the timer inactive.
+ * Return: the number of periods the expiry moved.
+ */
+u64 rtd_timer_forward_now(struct rtd_timer *timer, ktime_t interval)
+{
+	return rtd_timer_forward(timer, hrtimer_cb_get_time(&timer->hrt), interval);
+}
+EXPORT_SYMBOL_RTDEFER(rtd_timer_forward_now);
+
+static bool rtd_timer_drop_pending(struct rtd_timer *timer)
+{
+	return atomic_fetch_andnot(RTD_TIMER_PENDING, &timer->state) & RTD_TIMER_PENDING;
+}
+
+/**
+ * rtd_timer_try_to_cancel() - cancel a timer unless its callback runs
+ * @timer: the timer
+ *
+ * Context: Any context but NMI. Does not sleep.
+ * Return: 1 if the timer was armed or an expiry was pending (now neither),
+ * 0 if it was idle, -1 if its callback is running (nothing changed).
+ */
+int rtd_timer_try_to_cancel(struct rtd_timer *timer)
+{
+	int ret;
+
+	if (atomic_read(&timer->state) & RTD_TIMER_RUNNING)
+		return -1;
+	ret = hrtimer_try_to_cancel(&timer->hrt);
+	if (ret < 0)
+		return -1;
+	atomic_inc(&timer->cancel_seq);
+	return rtd_timer_drop_pending(timer) || ret;
+}
+EXPORT_SYMBOL_RTDEFER(rtd_timer_try_to_cancel);
+
+/**
+ * rtd_timer_cancel() - cancel a timer and wait for its callback
+ * @timer: the timer
+ *
+ * Disarms the timer, drops a pending expiry and waits until the callback is
+ * not running, in the ktimers thread or the bound task. A callback that
+ * returns RTD_TIMER_RESTART across the cancel is not re-armed. Called from
+ * the timer's own callback it cancels without waiting for itself, and the
+ * callback is not re-armed whatever it returns.
+ *
+ * Context: Process context; sleeps (not from the callback: then it does not).
+ * Return: 1 if the timer was armed or an expiry pending, 0 otherwise.
+ */
+int rtd_timer_cancel(struct rtd_timer *timer)
+{
+	int ret = 0;
+
+	atomic_inc(&timer->cancel_seq);
+	if (READ_ONCE(timer->runner) == current) {
+		ret = hrtimer_try_to_cancel(&timer->hrt) > 0;
+		return rtd_timer_drop_pending(timer) || ret;
+	}
+	for (;;) {
+		ret |= hrtimer_cancel(&timer->hrt);
+		ret |= rtd_timer_drop_pending(timer);
+		wait_var_event(timer, !(atomic_read(&timer->state) & RTD_TIMER_RUNNING));
+		if (!hrtimer_active(&timer->hrt) &&
+		    !(atomic_read(&timer->state) & RTD_TIMER_PENDING))
+			return ret;
+	}
+}
+EXPORT_SYMBOL_RTDEFER(rtd_timer_cancel);
+
+/**
+ * rtd_timer_is_queued() - whether the timer is armed
+ * @timer: the timer
+ *
+ * Context: Any context. The answer may be stale by the time it is used.
+ */
+bool rtd_timer_is_queued(struct rtd_timer *timer)
+{
+	return hrtimer_is_queued(&timer->hrt);
+}
+EXPORT_SYMBOL_RTDEFER(rtd_timer_is_queued);
+
+/**
+ * rtd_timer_active() - whether the timer is armed, has an expiry pending or
+ * its callback runs
+ * @timer: the timer
+ *
+ * Context: Any context. The answer may be stale by the time it is used.
+ */
+bool rtd_timer_active(struct rtd_timer *timer)
+{
+	return hrtimer_active(&timer->hrt) ||
+		(atomic_read(&timer->state) & (RTD_TIMER_PENDING | RTD_TIMER_RUNNING));
+}
+EXPORT_SYMBOL_RTDEFER(rtd_timer_active);
+
+static void rtd_ktimers_run(struct llist_head *list)
+{
+	struct llist_node *node = llist_reverse_order(llist_del_all(list));
+	struct rtd_timer *timer, *tmp;
+
+	llist_for_each_entry_safe(timer, tmp, node, llnode) {
+		atomic_andnot(RTD_TIMER_ON_LIST, &timer->state);
+		rtd_timer_expire(timer);
+		cond_resched();
+	}
+}
+
+static int rtd_ktimers_should_run(unsigned int cpu)
+{
+	return !llist_empty(per_cpu_ptr(&rtd_ktimers_list, cpu));
+}
+
+static void rtd_ktimers_fn(unsigned int cpu)
+{
+	rtd_ktimers_run(per_cpu_ptr(&rtd_ktimers_list, cpu));
+}
+
+static struct smp_hotplug_thread rtd_ktimers_threads = {
+	.store			= &rtd_ktimers_task,
+	.thread_should_run	= rtd_ktimers_should_run,
+	.thread_fn		= rtd_ktimers_fn,
+	.setup			= rtd_pcpu_thread_setup,
+	.park			= rtd_ktimers_fn,
+	.thread_comm		= "ktimers/%u",
+};
+
+/* cpuhp teardown, on a live CPU after @cpu died: adopt its expiries. */
+static int rtd_ktimers_cpu_dead(unsigned int cpu)
+{
+	struct llist_node *first = llist_del_all(per_cpu_ptr(&rtd_ktimers_list, cpu));
+	struct llist_node *last;
+
+	if (!first)
+		return 0;
+	for (last = first; last->next; last = last->next)
+		;
+	local_irq_disable();
+	if (llist_add_batch(first, last, this_cpu_ptr(&rtd_ktimers_list)))
+		wake_up_process(__this_cpu_read(rtd_ktimers_task));
+	local_irq_enable();
+	return 0;
+}
+
+/**
+ * rtd_timer_sys_init() - start the ktimers/N threads
+ *
+ * Context: Module init, may sleep.
+ * Return: 0 or a negative errno, with nothing left behind.
+ */
+int rtd_timer_sys_init(void)
+{
+	int cpu, ret;
+
+	for_each_possible_cpu(cpu)
+		init_llist_head(per_cpu_ptr(&rtd_ktimers_list, cpu));
+	ret = rtd_pcpu_threads_register(&rtd_ktimers_threads);
+	if (ret)
+		return ret;
+	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "rtdefer/timer:dead",
+					NULL, rtd_ktimers_cpu_dead);
+	if (ret < 0)
+		goto err_threads;
+	rtd_timer_hp_state = ret;
+	return 0;
+
+err_threads:
+	rtd_pcpu_threads_unregister(&rtd_ktimers_threads);
+	return ret;
+}
+
+/**
+ * rtd_timer_sys_exit() - stop the ktimers/N threads
+ *
+ * Consumers cancelled their timers in their own exit; expiries still queued
+ * run when the threads park. Task work of rtdefer still queued on some task
+ * holds a module reference, so this cannot run before it has run.
+ *
+ * Context: Module exit, may sleep.
+ */
+void rtd_timer_sys_exit(void)
+{
+	cpuhp_remove_state_nocalls(rtd_timer_hp_state);
+	rtd_pcpu_threads_unregister(&rtd_ktimers_threads);
+}

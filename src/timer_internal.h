@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Deferred timer internals shared by timer.c and timer_task.c. Not an API. */
+#ifndef RTDEFER_TIMER_INTERNAL_H
+#define RTDEFER_TIMER_INTERNAL_H
+
+#include <linux/hrtimer.h>
+#include <rtdefer/timer.h>
+
+#define RTD_TIMER_PENDING	0x01
+#define RTD_TIMER_ON_LIST	0x02
+#define RTD_TIMER_RUNNING	0x04
+#define RTD_TIMER_TASK_EXITED	0x08
+
+enum hrtimer_restart rtd_timer_hard_fn(struct hrtimer *hrt);
+void rtd_timer_deliver(struct rtd_timer *timer);
+bool rtd_timer_claim(struct rtd_timer *timer);
+void rtd_timer_run_claimed(struct rtd_timer *timer);
+bool rtd_timer_queue_task(struct rtd_timer *timer);
+
+#endif /* RTDEFER_TIMER_INTERNAL_H */
