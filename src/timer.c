@@ -9,9 +9,11 @@
  *           was set already, the expiry is an overrun), cleared by the runner
  *           when it starts the callback, or by a cancel;
  *  ON_LIST  the timer is linked on a ktimers/N list (at most once): the
- *           thread clears it when it takes the list, then runs the callback
- *           only if PENDING is still set;
+ *           thread clears it, together with PENDING, in the step that claims
+ *           the expiry (so a cancelled timer is never touched again);
  *  RUNNING  the callback runs (thread or task); cancels wait for it.
+ * A timer's callback never runs concurrently with itself: an expiry that
+ * comes while it runs stays PENDING and the running side runs it next.
  * A cancel bumps cancel_seq: a callback that was running across a cancel is
  * not re-armed even if it returns RTD_TIMER_RESTART.
  *
@@ -119,24 +121,48 @@ enum hrtimer_restart rtd_timer_hard_fn(struct hrtimer *hrt)
 	return HRTIMER_NORESTART;
 }
 
+/*
+ * Take a pending expiry: PENDING -> RUNNING, and clear @also (ON_LIST for
+ * the thread) in the same step. An expiry that finds the callback running
+ * stays PENDING: the running side takes it when it finishes.
+ */
+static bool rtd_timer_claim_clear(struct rtd_timer *timer, int also)
+{
+	int old = atomic_read(&timer->state), new;
+
+	do {
+		new = old & ~also;
+		if ((old & RTD_TIMER_PENDING) && !(old & RTD_TIMER_RUNNING))
+			new = (new & ~RTD_TIMER_PENDING) | RTD_TIMER_RUNNING;
+	} while (!atomic_try_cmpxchg(&timer->state, &old, new));
+	return new & ~old & RTD_TIMER_RUNNING;
+}
+
 /**
  * rtd_timer_claim() - take a pending expiry for this runner
  * @timer: the timer
  *
  * Context: Any context.
- * Return: true if an expiry was pending: it is now RUNNING, and the caller
- * must call rtd_timer_run_claimed().
+ * Return: true if an expiry was pending and the callback not running: it
+ * is now RUNNING, and the caller must call rtd_timer_run_claimed().
  */
 bool rtd_timer_claim(struct rtd_timer *timer)
 {
-	int old = atomic_read(&timer->state);
+	return rtd_timer_claim_clear(timer, 0);
+}
+
+/* End of a run: take an expiry that came meanwhile, else clear RUNNING. */
+static bool rtd_timer_run_again(struct rtd_timer *timer)
+{
+	int old = atomic_read(&timer->state), new;
 
 	do {
-		if (!(old & RTD_TIMER_PENDING))
-			return false;
-	} while (!atomic_try_cmpxchg(&timer->state, &old,
-				     (old & ~RTD_TIMER_PENDING) | RTD_TIMER_RUNNING));
-	return true;
+		if (old & RTD_TIMER_PENDING)
+			new = old & ~RTD_TIMER_PENDING;
+		else
+			new = old & ~RTD_TIMER_RUNNING;
+	} while (!atomic_try_cmpxchg(&timer->state, &old, new));
+	return old & RTD_TIMER_PENDING;
 }
 
 /**
@@ -153,25 +179,20 @@ void rtd_timer_run_claimed(struct rtd_timer *timer)
 	enum rtd_timer_restart ret;
 	int seq;
 
-	seq = atomic_read(&timer->cancel_seq);
-	WRITE_ONCE(timer->runner, current);
-	ret = timer->function(timer);
-	WRITE_ONCE(timer->runner, NULL);
-	if (ret == RTD_TIMER_RESTART && atomic_read(&timer->cancel_seq) == seq &&
-	    !rtd_timer_task_exited(timer))
-		hrtimer_start_expires(&timer->hrt, HRTIMER_MODE_ABS_HARD);
-	/* Re-armed (or not) before it reads as idle to rtd_timer_cancel(). */
-	smp_mb__before_atomic();
-	atomic_andnot(RTD_TIMER_RUNNING, &timer->state);
+	do {
+		seq = atomic_read(&timer->cancel_seq);
+		WRITE_ONCE(timer->runner, current);
+		ret = timer->function(timer);
+		WRITE_ONCE(timer->runner, NULL);
+		if (ret == RTD_TIMER_RESTART && atomic_read(&timer->cancel_seq) == seq &&
+		    !rtd_timer_task_exited(timer))
+			hrtimer_start_expires(&timer->hrt, HRTIMER_MODE_ABS_HARD);
+		/* Re-armed (or not) before it reads as idle to rtd_timer_cancel(). */
+		smp_mb__before_atomic();
+	} while (rtd_timer_run_again(timer));
 	/* pairs with wait_var_event() in rtd_timer_cancel() */
 	smp_mb__after_atomic();
 	wake_up_var(timer);
-}
-
-static void rtd_timer_expire(struct rtd_timer *timer)
-{
-	if (rtd_timer_claim(timer))
-		rtd_timer_run_claimed(timer);
 }
 
 /**
@@ -273,7 +294,9 @@ EXPORT_SYMBOL_RTDEFER(rtd_timer_try_to_cancel);
  * @timer: the timer
  *
  * Disarms the timer, drops a pending expiry and waits until the callback is
- * not running, in the ktimers thread or the bound task. A callback that
+ * not running, in the ktimers thread or the bound task, and until no
+ * ktimers thread holds it on its list: then the timer may be freed (a bound
+ * timer after rtd_timer_unbind_task()). A callback that
  * returns RTD_TIMER_RESTART across the cancel is not re-armed. Called from
  * the timer's own callback it cancels without waiting for itself, and the
  * callback is not re-armed whatever it returns.
@@ -293,7 +316,8 @@ int rtd_timer_cancel(struct rtd_timer *timer)
 	for (;;) {
 		ret |= hrtimer_cancel(&timer->hrt);
 		ret |= rtd_timer_drop_pending(timer);
-		wait_var_event(timer, !(atomic_read(&timer->state) & RTD_TIMER_RUNNING));
+		wait_var_event(timer, !(atomic_read(&timer->state) &
+					(RTD_TIMER_RUNNING | RTD_TIMER_ON_LIST)));
 		if (!hrtimer_active(&timer->hrt) &&
 		    !(atomic_read(&timer->state) & RTD_TIMER_PENDING))
 			return ret;
@@ -333,8 +357,10 @@ static void rtd_ktimers_run(struct llist_head *list)
 	struct rtd_timer *timer, *tmp;
 
 	llist_for_each_entry_safe(timer, tmp, node, llnode) {
-		atomic_andnot(RTD_TIMER_ON_LIST, &timer->state);
-		rtd_timer_expire(timer);
+		if (rtd_timer_claim_clear(timer, RTD_TIMER_ON_LIST))
+			rtd_timer_run_claimed(timer);
+		else	/* a cancel may wait for ON_LIST to clear */
+			wake_up_var(timer);
 		cond_resched();
 	}
 }

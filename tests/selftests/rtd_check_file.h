@@ -6,6 +6,8 @@
 #ifndef RTD_CHECK_FILE_H
 #define RTD_CHECK_FILE_H
 
+#include <sched.h>
+
 /* Read /sys/kernel/debug/<dir>/<name>; the check passed if it says "ok". */
 static inline void rtd_run_check(struct __test_metadata *_metadata,
 				 const char *dir, const char *name)
@@ -18,6 +20,43 @@ static inline void rtd_run_check(struct __test_metadata *_metadata,
 	}
 	TH_LOG("%s: %s", name, out);
 	EXPECT_EQ(0, strncmp(out, "ok", 2));
+}
+
+/* One thread per online CPU, bound to it, SCHED_FIFO 1. */
+static inline void rtd_check_threads_fifo1(struct __test_metadata *_metadata,
+					   const struct rtd_threads *t)
+{
+	struct sched_param sp;
+	cpu_set_t set;
+	int i;
+
+	ASSERT_EQ(sysconf(_SC_NPROCESSORS_ONLN), t->n);
+	for (i = 0; i < t->n; i++) {
+		EXPECT_EQ(SCHED_FIFO, sched_getscheduler(t->pid[i]));
+		ASSERT_EQ(0, sched_getparam(t->pid[i], &sp));
+		EXPECT_EQ(1, sp.sched_priority);
+		ASSERT_EQ(0, sched_getaffinity(t->pid[i], sizeof(set), &set));
+		EXPECT_EQ(1, CPU_COUNT(&set));
+		EXPECT_TRUE(CPU_ISSET(t->cpu[i], &set));
+	}
+}
+
+/* With no work the threads never wake: no context switch in 2 s. */
+static inline void rtd_check_threads_idle(struct __test_metadata *_metadata,
+					  const struct rtd_threads *t)
+{
+	long before[RTD_MAX_THREADS];
+	int i;
+
+	ASSERT_LT(0, t->n);
+	sleep(1);	/* let them settle after creation */
+	for (i = 0; i < t->n; i++)
+		before[i] = rtd_task_switches(t->pid[i]);
+	sleep(2);
+	for (i = 0; i < t->n; i++)
+		EXPECT_EQ(before[i], rtd_task_switches(t->pid[i])) {
+			TH_LOG("thread of CPU %d woke while idle", t->cpu[i]);
+		}
 }
 
 #endif /* RTD_CHECK_FILE_H */

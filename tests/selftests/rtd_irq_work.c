@@ -6,61 +6,10 @@
  * user space and drives CPU hotplug and unload.
  */
 #include "rtd_guest.h"
-#include <dirent.h>
-#include <sched.h>
 #include "kselftest_harness.h"
 #include "rtd_check_file.h"
 
 #define CPU1_ONLINE "/sys/devices/system/cpu/cpu1/online"
-#define MAX_THREADS 64
-
-struct threads {
-	int pid[MAX_THREADS];
-	int cpu[MAX_THREADS];
-	int n;
-};
-
-/* Kernel threads named irq_work/N, minus those listed in @skip. */
-static void find_threads(struct threads *t, const struct threads *skip)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	char path[64], comm[64];
-	int pid, cpu, i, skipped;
-
-	t->n = 0;
-	while (d && (e = readdir(d)) && t->n < MAX_THREADS) {
-		pid = atoi(e->d_name);
-		if (pid <= 0)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-		if (rtd_read_file(path, comm, sizeof(comm)) <= 0 ||
-		    sscanf(comm, "irq_work/%d", &cpu) != 1)
-			continue;
-		for (skipped = 0, i = 0; skip && i < skip->n; i++)
-			skipped |= skip->pid[i] == pid;
-		if (skipped)
-			continue;
-		t->pid[t->n] = pid;
-		t->cpu[t->n++] = cpu;
-	}
-	if (d)
-		closedir(d);
-}
-
-/* Voluntary plus involuntary context switches of a task. */
-static long task_switches(int pid)
-{
-	char path[64], buf[4096], *p;
-	long total = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	if (rtd_read_file(path, buf, sizeof(buf)) <= 0)
-		return -1;
-	for (p = strstr(buf, "ctxt_switches:"); p; p = strstr(p + 1, "ctxt_switches:"))
-		total += atol(p + strlen("ctxt_switches:"));
-	return total;
-}
 
 static void run_check(struct __test_metadata *_metadata, const char *name)
 {
@@ -68,8 +17,8 @@ static void run_check(struct __test_metadata *_metadata, const char *name)
 }
 
 FIXTURE(iw) {
-	struct threads kernel_threads;	/* irq_work/N of the kernel (RT) */
-	struct threads ours;
+	struct rtd_threads kernel_threads;	/* irq_work/N of the kernel (RT) */
+	struct rtd_threads ours;
 };
 
 FIXTURE_SETUP(iw)
@@ -77,10 +26,10 @@ FIXTURE_SETUP(iw)
 	rtd_write_file(CPU1_ONLINE, "1");
 	rtd_unload("rtd_test_iw");
 	rtd_unload("rtdefer");
-	find_threads(&self->kernel_threads, NULL);
+	rtd_find_threads(&self->kernel_threads, "irq_work/%d", NULL);
 	ASSERT_EQ(0, rtd_load("rtdefer", NULL));
 	ASSERT_EQ(0, rtd_load("rtd_test_iw", NULL));
-	find_threads(&self->ours, &self->kernel_threads);
+	rtd_find_threads(&self->ours, "irq_work/%d", &self->kernel_threads);
 }
 
 FIXTURE_TEARDOWN(iw)
@@ -93,36 +42,13 @@ FIXTURE_TEARDOWN(iw)
 /* One irq_work/N per online CPU, bound to it, SCHED_FIFO 1. */
 TEST_F(iw, threads_policy_and_affinity)
 {
-	struct sched_param sp;
-	cpu_set_t set;
-	int i;
-
-	ASSERT_EQ(sysconf(_SC_NPROCESSORS_ONLN), self->ours.n);
-	for (i = 0; i < self->ours.n; i++) {
-		EXPECT_EQ(SCHED_FIFO, sched_getscheduler(self->ours.pid[i]));
-		ASSERT_EQ(0, sched_getparam(self->ours.pid[i], &sp));
-		EXPECT_EQ(1, sp.sched_priority);
-		ASSERT_EQ(0, sched_getaffinity(self->ours.pid[i], sizeof(set), &set));
-		EXPECT_EQ(1, CPU_COUNT(&set));
-		EXPECT_TRUE(CPU_ISSET(self->ours.cpu[i], &set));
-	}
+	rtd_check_threads_fifo1(_metadata, &self->ours);
 }
 
 /* With no work the threads never wake. */
 TEST_F(iw, idle_threads_sleep)
 {
-	long before[MAX_THREADS];
-	int i;
-
-	ASSERT_LT(0, self->ours.n);
-	sleep(1);	/* let them settle after creation */
-	for (i = 0; i < self->ours.n; i++)
-		before[i] = task_switches(self->ours.pid[i]);
-	sleep(2);
-	for (i = 0; i < self->ours.n; i++)
-		EXPECT_EQ(before[i], task_switches(self->ours.pid[i])) {
-			TH_LOG("irq_work/%d woke while idle", self->ours.cpu[i]);
-		}
+	rtd_check_threads_idle(_metadata, &self->ours);
 }
 
 TEST_F(iw, context_from_task)

@@ -1,0 +1,509 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rtd_test_timer: in-kernel checks of rtdefer's deferred timers, driven from
+ * the guest's selftest (tests/selftests/rtd_timer.c); one debugfs file per
+ * check under /sys/kernel/debug/rtd_test_timer/ (see rtd_check.h).
+ */
+#include <linux/atomic.h>
+#include <linux/cpu.h>
+#include <linux/delay.h>
+#include <linux/jiffies.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <rtdefer/rtdefer.h>
+#include <compat/compat.h>
+
+#include "rtd_check.h"
+
+/* A timer that records how its expiries went. */
+struct probe {
+	struct rtd_timer t;
+	atomic_t runs;
+	atomic_t checks;
+	int check_pass_after;	/* check says "no" this many times first */
+	bool check_hardirq;	/* the check ran in hardirq context */
+	int cpu;
+	bool thread_ok;		/* ktimers/<cpu>, SCHED_FIFO 1, preemptible */
+	pid_t pid;		/* of the task the callback ran in */
+	unsigned int sleep_ms;
+	int periods;		/* RESTART this many times */
+	ktime_t period;
+	bool cancel_self;
+	int self_cancel_ret;
+};
+
+static bool probe_check(struct rtd_timer *t)
+{
+	struct probe *p = container_of(t, struct probe, t);
+
+	p->check_hardirq = in_hardirq();
+	return atomic_inc_return(&p->checks) > p->check_pass_after;
+}
+
+static bool in_ktimers_thread(void)
+{
+	char comm[TASK_COMM_LEN];
+
+	snprintf(comm, sizeof(comm), "ktimers/%d", raw_smp_processor_id());
+	return in_task() && (current->flags & PF_KTHREAD) &&
+		!strcmp(current->comm, comm) &&
+		current->policy == SCHED_FIFO && current->rt_priority == 1 &&
+		(IS_ENABLED(CONFIG_PREEMPT_COUNT) ? preemptible() : !irqs_disabled());
+}
+
+static enum rtd_timer_restart probe_fn(struct rtd_timer *t)
+{
+	struct probe *p = container_of(t, struct probe, t);
+
+	p->cpu = raw_smp_processor_id();
+	p->thread_ok = in_ktimers_thread();
+	p->pid = current->pid;
+	if (p->sleep_ms)
+		msleep(p->sleep_ms);
+	if (p->cancel_self)
+		p->self_cancel_ret = rtd_timer_cancel(t);
+	atomic_inc(&p->runs);
+	if (p->periods > 0) {
+		p->periods--;
+		rtd_timer_forward_now(t, p->period);
+		return RTD_TIMER_RESTART;
+	}
+	return RTD_TIMER_NORESTART;
+}
+
+static struct probe *probe_new(clockid_t clock, enum hrtimer_mode mode)
+{
+	struct probe *p = kzalloc(sizeof(*p), GFP_KERNEL);
+
+	if (!p)
+		return NULL;
+	rtd_timer_init(&p->t, probe_fn, clock, mode);
+	rtd_timer_set_check(&p->t, probe_check);
+	p->cpu = -1;
+	return p;
+}
+
+static void probe_free(struct probe *p)
+{
+	if (!p)
+		return;
+	rtd_timer_cancel(&p->t);
+	rtd_timer_unbind_task(&p->t);
+	kfree(p);
+}
+
+/* Wait (sleeping) until @p ran @n times; false after 10 s. */
+static bool probe_wait(struct probe *p, int n)
+{
+	unsigned long end = jiffies + 10 * HZ;
+
+	while (atomic_read(&p->runs) < n && time_before(jiffies, end))
+		usleep_range(500, 1000);
+	return atomic_read(&p->runs) >= n;
+}
+
+static ktime_t clock_now(clockid_t clock)
+{
+	if (clock == CLOCK_REALTIME)
+		return ktime_get_real();
+	if (clock == CLOCK_BOOTTIME)
+		return ktime_get_boottime();
+	return ktime_get();
+}
+
+/* Every clock, relative and absolute, pinned: check in hardirq, run in ktimers/N. */
+static int ctx_show(struct seq_file *m, void *v)
+{
+	static const clockid_t clocks[] = {
+		CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_BOOTTIME
+	};
+	static const enum hrtimer_mode modes[] = {
+		HRTIMER_MODE_REL_PINNED, HRTIMER_MODE_ABS_PINNED
+	};
+	struct probe *p = NULL;
+	int c, i, cpu;
+	ktime_t when;
+
+	for (c = 0; c < ARRAY_SIZE(clocks); c++) {
+		for (i = 0; i < ARRAY_SIZE(modes); i++) {
+			p = probe_new(clocks[c], modes[i]);
+			if (failed(m, p, "no memory"))
+				goto out;
+			when = ms_to_ktime(2);
+			if (modes[i] == HRTIMER_MODE_ABS_PINNED)
+				when = ktime_add(when, clock_now(clocks[c]));
+			cpu = get_cpu();
+			rtd_timer_start_range_ns(&p->t, when, 100 * NSEC_PER_USEC, modes[i]);
+			put_cpu();
+			if (failed(m, probe_wait(p, 1), "clock %d mode %d: never ran", c, i) ||
+			    failed(m, p->check_hardirq, "check not in hardirq") ||
+			    failed(m, p->cpu == cpu, "pinned timer of CPU %d ran on %d",
+				   cpu, p->cpu) ||
+			    failed(m, p->thread_ok, "callback not in ktimers/%d at FIFO 1", p->cpu))
+				goto out;
+			probe_free(p);
+			p = NULL;
+		}
+	}
+	seq_puts(m, "ok\n");
+out:
+	probe_free(p);
+	return 0;
+}
+
+/* The quick check decides: no expiry while it says no. A callback may sleep. */
+static int check_sleep_show(struct seq_file *m, void *v)
+{
+	struct probe *p = probe_new(CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	int i;
+
+	if (failed(m, p, "no memory"))
+		goto out;
+	p->check_pass_after = 3;
+	p->sleep_ms = 20;
+	for (i = 0; i < 4; i++) {
+		rtd_timer_start(&p->t, ms_to_ktime(1), HRTIMER_MODE_REL);
+		while (rtd_timer_is_queued(&p->t))
+			usleep_range(500, 1000);
+		if (i < 3 && failed(m, !atomic_read(&p->runs), "ran although the check said no"))
+			goto out;
+	}
+	if (failed(m, probe_wait(p, 1), "never ran after the check said yes") ||
+	    failed(m, atomic_read(&p->checks) == 4, "check ran %d times",
+		   atomic_read(&p->checks)))
+		goto out;
+	seq_puts(m, "ok\n");
+out:
+	probe_free(p);
+	return 0;
+}
+
+/* Periodic: 20 periods of 2 ms; a 10 ms sleep in a 1 ms period overruns. */
+static int periodic_show(struct seq_file *m, void *v)
+{
+	struct probe *p = probe_new(CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+
+	if (failed(m, p, "no memory"))
+		goto out;
+	p->periods = 19;
+	p->period = ms_to_ktime(2);
+	rtd_timer_start(&p->t, ms_to_ktime(2), HRTIMER_MODE_REL);
+	if (failed(m, probe_wait(p, 20), "ran %d of 20 periods", atomic_read(&p->runs)))
+		goto out;
+	msleep(20);
+	if (failed(m, atomic_read(&p->runs) == 20, "ran %d times, want 20", atomic_read(&p->runs)) ||
+	    failed(m, !rtd_timer_active(&p->t), "still active after NORESTART"))
+		goto out;
+	atomic_set(&p->runs, 0);
+	p->periods = 4;
+	p->period = ms_to_ktime(1);
+	p->sleep_ms = 10;
+	rtd_timer_start(&p->t, ms_to_ktime(1), HRTIMER_MODE_REL);
+	if (failed(m, probe_wait(p, 5), "slow periodic ran %d of 5", atomic_read(&p->runs)) ||
+	    failed(m, rtd_timer_overruns(&p->t) > 0, "no overrun counted"))
+		goto out;
+	seq_printf(m, "ok %lu overruns\n", rtd_timer_overruns(&p->t));
+out:
+	probe_free(p);
+	return 0;
+}
+
+/*
+ * At most one pending expiry: while the callback sleeps, the timer is
+ * re-armed and fires 5 more times; one more run follows, the rest are
+ * counted as overruns.
+ */
+static int one_pending_show(struct seq_file *m, void *v)
+{
+	struct probe *p = probe_new(CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	int i;
+
+	if (failed(m, p, "no memory"))
+		goto out;
+	p->sleep_ms = 300;
+	rtd_timer_start(&p->t, ms_to_ktime(1), HRTIMER_MODE_REL);
+	while (!READ_ONCE(p->pid))
+		usleep_range(500, 1000);
+	for (i = 0; i < 5; i++) {
+		rtd_timer_start(&p->t, ms_to_ktime(1), HRTIMER_MODE_REL);
+		while (rtd_timer_is_queued(&p->t))
+			usleep_range(500, 1000);
+	}
+	p->sleep_ms = 0;
+	if (failed(m, probe_wait(p, 2), "folded expiry never ran"))
+		goto out;
+	msleep(50);
+	if (failed(m, atomic_read(&p->runs) == 2, "ran %d times, want 2", atomic_read(&p->runs)) ||
+	    failed(m, rtd_timer_overruns(&p->t) == 4, "%lu overruns, want 4",
+		   rtd_timer_overruns(&p->t)))
+		goto out;
+	seq_puts(m, "ok\n");
+out:
+	probe_free(p);
+	return 0;
+}
+
+/* cancel waits for a running, self-re-arming callback; try_to_cancel says -1. */
+static int cancel_show(struct seq_file *m, void *v)
+{
+	struct probe *p = probe_new(CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	int runs;
+
+	if (failed(m, p, "no memory"))
+		goto out;
+	if (failed(m, rtd_timer_try_to_cancel(&p->t) == 0, "idle try_to_cancel not 0"))
+		goto out;
+	rtd_timer_start(&p->t, 10 * NSEC_PER_SEC, HRTIMER_MODE_REL);
+	if (failed(m, rtd_timer_try_to_cancel(&p->t) == 1, "armed try_to_cancel not 1") ||
+	    failed(m, !rtd_timer_active(&p->t), "active after cancel"))
+		goto out;
+	p->sleep_ms = 100;
+	p->periods = 1000;
+	p->period = ms_to_ktime(1);
+	rtd_timer_start(&p->t, ms_to_ktime(1), HRTIMER_MODE_REL);
+	while (!READ_ONCE(p->pid))
+		usleep_range(500, 1000);
+	if (failed(m, rtd_timer_try_to_cancel(&p->t) == -1, "try_to_cancel while running not -1"))
+		goto out;
+	rtd_timer_cancel(&p->t);
+	runs = atomic_read(&p->runs);
+	if (failed(m, !rtd_timer_active(&p->t), "active after cancel returned"))
+		goto out;
+	msleep(200);
+	if (failed(m, atomic_read(&p->runs) == runs, "ran after cancel (re-armed)"))
+		goto out;
+	/* cancel from the callback itself: no wait, no re-arm */
+	p->sleep_ms = 0;
+	p->cancel_self = true;
+	p->periods = 1000;
+	rtd_timer_start(&p->t, ms_to_ktime(1), HRTIMER_MODE_REL);
+	if (failed(m, probe_wait(p, runs + 1), "self-cancelling timer never ran"))
+		goto out;
+	msleep(50);
+	if (failed(m, atomic_read(&p->runs) == runs + 1, "re-armed after cancelling itself") ||
+	    failed(m, !rtd_timer_active(&p->t), "active after cancelling itself"))
+		goto out;
+	seq_puts(m, "ok\n");
+out:
+	probe_free(p);
+	return 0;
+}
+
+/*
+ * Task binding. "task_arm" binds a timer to the reading process and arms
+ * it (5 ms); "task_result" tells whether its callback ran in that process.
+ * "exit_arm" binds a periodic timer to the reading process, which then
+ * exits; "exit_result" checks that the timer stopped and says why.
+ */
+static struct probe *task_probe, *exit_probe;
+static pid_t bound_pid;
+
+static int task_arm_show(struct seq_file *m, void *v)
+{
+	int ret;
+
+	probe_free(task_probe);
+	task_probe = probe_new(CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	if (failed(m, task_probe, "no memory"))
+		return 0;
+	ret = rtd_timer_bind_task(&task_probe->t, current);
+	if (failed(m, !ret, "bind failed: %d", ret))
+		return 0;
+	bound_pid = current->pid;
+	rtd_timer_start(&task_probe->t, ms_to_ktime(5), HRTIMER_MODE_REL);
+	seq_puts(m, "ok\n");
+	return 0;
+}
+
+static int task_result_show(struct seq_file *m, void *v)
+{
+	if (failed(m, task_probe, "not armed") ||
+	    failed(m, atomic_read(&task_probe->runs) == 1, "ran %d times",
+		   atomic_read(&task_probe->runs)) ||
+	    failed(m, task_probe->pid == bound_pid, "ran in pid %d, bound to %d",
+		   task_probe->pid, bound_pid) ||
+	    failed(m, !task_probe->thread_ok, "ran in a ktimers thread"))
+		return 0;
+	/* unbound, the next expiry runs in ktimers/N again */
+	rtd_timer_unbind_task(&task_probe->t);
+	rtd_timer_start(&task_probe->t, ms_to_ktime(1), HRTIMER_MODE_REL);
+	if (failed(m, probe_wait(task_probe, 2), "unbound timer never ran") ||
+	    failed(m, task_probe->thread_ok, "unbound timer not in ktimers/N"))
+		return 0;
+	seq_puts(m, "ok\n");
+	return 0;
+}
+
+static int exit_arm_show(struct seq_file *m, void *v)
+{
+	if (failed(m, !exit_probe, "previous exit check not collected"))
+		return 0;
+	exit_probe = probe_new(CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	if (failed(m, exit_probe, "no memory") ||
+	    failed(m, !rtd_timer_bind_task(&exit_probe->t, current), "bind failed"))
+		return 0;
+	exit_probe->periods = INT_MAX;
+	exit_probe->period = ms_to_ktime(2);
+	rtd_timer_start(&exit_probe->t, ms_to_ktime(2), HRTIMER_MODE_REL);
+	seq_puts(m, "ok\n");
+	return 0;
+}
+
+static int exit_result_show(struct seq_file *m, void *v)
+{
+	int runs;
+
+	if (failed(m, exit_probe, "not armed"))
+		return 0;
+	msleep(30);	/* let a last expiry find the task gone */
+	runs = atomic_read(&exit_probe->runs);
+	msleep(30);
+	if (failed(m, rtd_timer_task_exited(&exit_probe->t), "task exit not noticed") ||
+	    failed(m, atomic_read(&exit_probe->runs) == runs, "still running after exit") ||
+	    failed(m, !rtd_timer_active(&exit_probe->t), "still active after exit"))
+		goto out;
+	seq_printf(m, "ok %d runs before exit\n", runs);
+out:
+	probe_free(exit_probe);
+	exit_probe = NULL;
+	return 0;
+}
+
+/*
+ * Hotplug: 10000 timers, armed 1..100 ms ahead from both CPUs, half of them
+ * pinned; user space takes CPU 1 down meanwhile. Each runs exactly once.
+ */
+#define NHP 10000
+
+struct counted {
+	struct rtd_timer t;
+	atomic_t runs;
+};
+
+static struct counted *hp;
+
+static enum rtd_timer_restart counted_fn(struct rtd_timer *t)
+{
+	atomic_inc(&container_of(t, struct counted, t)->runs);
+	return RTD_TIMER_NORESTART;
+}
+
+static int hp_arm(void *arg)
+{
+	int i, first = (long)arg;
+
+	for (i = first; i < NHP; i += 2)
+		rtd_timer_start(&hp[i].t, ms_to_ktime(1 + i % 100),
+				i % 4 < 2 ? HRTIMER_MODE_REL_PINNED : HRTIMER_MODE_REL);
+	return 0;
+}
+
+static int hotplug_start_show(struct seq_file *m, void *v)
+{
+	int i;
+
+	if (failed(m, !hp && cpu_online(1), "already started, or CPU 1 offline"))
+		return 0;
+	hp = vzalloc(sizeof(*hp) * NHP);
+	if (failed(m, hp, "no memory"))
+		return 0;
+	for (i = 0; i < NHP; i++)
+		rtd_timer_init(&hp[i].t, counted_fn, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	rtd_run_on_cpu(0, hp_arm, (void *)0L);
+	rtd_run_on_cpu(1, hp_arm, (void *)1L);
+	seq_puts(m, "ok\n");
+	return 0;
+}
+
+static int hotplug_stop_show(struct seq_file *m, void *v)
+{
+	unsigned long end = jiffies + 10 * HZ;
+	int i, bad = 0;
+
+	if (failed(m, hp, "not started"))
+		return 0;
+	for (i = 0; i < NHP; i++) {
+		while (rtd_timer_active(&hp[i].t) && time_before(jiffies, end))
+			msleep(20);
+		bad += atomic_read(&hp[i].runs) != 1;
+	}
+	if (!failed(m, !bad, "%d of %d timers did not run exactly once", bad, NHP))
+		seq_puts(m, "ok\n");
+	for (i = 0; i < NHP; i++)
+		rtd_timer_cancel(&hp[i].t);
+	vfree(hp);
+	hp = NULL;
+	return 0;
+}
+
+/* Unload with armed timers: periodic ones, some sleeping, cancelled by exit. */
+#define NARMED 64
+static struct probe *armed[NARMED];
+
+static int armed_show(struct seq_file *m, void *v)
+{
+	int i;
+
+	for (i = 0; i < NARMED; i++) {
+		if (armed[i])
+			continue;
+		armed[i] = probe_new(CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+		if (failed(m, armed[i], "no memory"))
+			return 0;
+		armed[i]->periods = INT_MAX;
+		armed[i]->period = ms_to_ktime(1 + i % 5);
+		armed[i]->sleep_ms = i % 8 ? 0 : 20;
+		rtd_timer_start(&armed[i]->t, ms_to_ktime(1), HRTIMER_MODE_REL);
+	}
+	seq_puts(m, "ok\n");
+	return 0;
+}
+
+static const struct rtd_check checks[] = {
+	{ "ctx", ctx_show },
+	{ "check_sleep", check_sleep_show },
+	{ "periodic", periodic_show },
+	{ "one_pending", one_pending_show },
+	{ "cancel", cancel_show },
+	{ "task_arm", task_arm_show },
+	{ "task_result", task_result_show },
+	{ "exit_arm", exit_arm_show },
+	{ "exit_result", exit_result_show },
+	{ "hotplug_start", hotplug_start_show },
+	{ "hotplug_stop", hotplug_stop_show },
+	{ "armed", armed_show },
+};
+
+static struct dentry *dir;
+
+static int __init rtd_test_timer_init(void)
+{
+	dir = rtd_checks_create("rtd_test_timer", checks, ARRAY_SIZE(checks));
+	return 0;
+}
+
+static void __exit rtd_test_timer_exit(void)
+{
+	int i;
+
+	debugfs_remove_recursive(dir);
+	for (i = 0; i < NARMED; i++)
+		probe_free(armed[i]);
+	probe_free(task_probe);
+	probe_free(exit_probe);
+	if (hp) {
+		for (i = 0; i < NHP; i++)
+			rtd_timer_cancel(&hp[i].t);
+		vfree(hp);
+	}
+}
+
+module_init(rtd_test_timer_init);
+module_exit(rtd_test_timer_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("rtdefer deferred timer checks used by rtdefer's own tests");
+RTD_MODULE_IMPORT_NS();
