@@ -194,7 +194,8 @@ static int periodic_show(struct seq_file *m, void *v)
 	if (failed(m, probe_wait(p, 20), "ran %d of 20 periods", atomic_read(&p->runs)))
 		goto out;
 	msleep(20);
-	if (failed(m, atomic_read(&p->runs) == 20, "ran %d times, want 20", atomic_read(&p->runs)) ||
+	if (failed(m, atomic_read(&p->runs) == 20, "ran %d times, want 20",
+		   atomic_read(&p->runs)) ||
 	    failed(m, !rtd_timer_active(&p->t), "still active after NORESTART"))
 		goto out;
 	atomic_set(&p->runs, 0);
