@@ -116,6 +116,7 @@ void rtd_bh_insert(struct rtd_bh_pool *pool, struct rtd_workqueue *wq,
 
 	WRITE_ONCE(work->pool, pool);
 	work->wq = wq;
+	work->queued_ns = rtd_obs_queued(RTD_FAC_BH, work->func, pool->cpu);
 	list_add_tail(&work->entry, &pool->worklist);
 	if (was_empty)
 		rtd_bh_kick(pool);
@@ -166,7 +167,12 @@ static void rtd_bh_run_one(struct rtd_bh_pool *pool)
 	atomic_andnot(RTD_WORK_PENDING, &work->state);
 	raw_spin_unlock_irq(&pool->lock);
 
+	/* flush barriers (no queue) are not counted */
+	if (wq)
+		rtd_obs_start(RTD_FAC_BH, fn, work->queued_ns);
 	fn(work);
+	if (wq)
+		rtd_obs_end(RTD_FAC_BH, fn);
 	rtd_bh_wq_put(wq);
 
 	raw_spin_lock_irq(&pool->lock);
@@ -184,6 +190,7 @@ static void rtd_bh_run(struct rtd_bh_pool *pool)
 	raw_spin_lock_irq(&pool->lock);
 	while (!list_empty(&pool->worklist)) {
 		if (!left-- || local_clock() >= end) {
+			rtd_stat_add(RTD_FAC_BH, RTD_STAT_BUDGET, 1);
 			rtd_bh_raise(pool);
 			break;
 		}
@@ -217,12 +224,16 @@ static void rtd_bh_tasklet_fn(struct tasklet_struct *t)
 static void rtd_bh_adopt(struct rtd_bh_pool *dead, struct rtd_bh_pool *here)
 {
 	struct rtd_work *work;
+	unsigned long n = 0;
 
 	raw_spin_lock(&dead->lock);
 	raw_spin_lock_nested(&here->lock, SINGLE_DEPTH_NESTING);
 	if (!list_empty(&dead->worklist)) {
-		list_for_each_entry(work, &dead->worklist, entry)
+		list_for_each_entry(work, &dead->worklist, entry) {
 			WRITE_ONCE(work->pool, here);
+			n += !!work->wq;
+		}
+		rtd_stat_add(RTD_FAC_BH, RTD_STAT_MIGRATED, n);
 		list_splice_tail_init(&dead->worklist, &here->worklist);
 		rtd_bh_raise(here);
 	}

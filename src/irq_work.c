@@ -76,13 +76,17 @@ static bool rtd_iw_claim(struct rtd_irq_work *work, int *flags)
 
 static void rtd_iw_run_one(struct rtd_irq_work *work)
 {
+	rtd_irq_work_fn_t fn = work->func;
+
 	/*
 	 * Count the run and clear PENDING in one fully ordered step: from
 	 * here on the item may be queued again, and stays busy until the
 	 * count drops.
 	 */
 	atomic_add_return(RTD_IRQ_WORK_RUN_ONE - RTD_IRQ_WORK_PENDING, &work->flags);
-	work->func(work);
+	rtd_obs_start(RTD_FAC_IRQ_WORK, fn, work->queued_ns);
+	fn(work);
+	rtd_obs_end(RTD_FAC_IRQ_WORK, fn);
 	/* The callback's effects are visible before the item reads idle. */
 	smp_mb__before_atomic();
 	atomic_sub(RTD_IRQ_WORK_RUN_ONE, &work->flags);
@@ -142,6 +146,7 @@ static void rtd_iw_queue_local(struct rtd_irq_work *work, int flags)
 {
 	struct rtd_iw_cpu *c = this_cpu_ptr(&rtd_iw);
 
+	work->queued_ns = rtd_obs_queued(RTD_FAC_IRQ_WORK, work->func, smp_processor_id());
 	if (flags & RTD_IRQ_WORK_HARD) {
 		if (llist_add(&work->llnode, &c->hard))
 			irq_work_queue(&c->hard_kick);
@@ -162,6 +167,7 @@ static void rtd_iw_queue_remote(struct rtd_irq_work *work, int flags, int cpu)
 	struct rtd_iw_cpu *c = per_cpu_ptr(&rtd_iw, cpu);
 	struct llist_head *list = flags & RTD_IRQ_WORK_HARD ? &c->hard : &c->thread;
 
+	work->queued_ns = rtd_obs_queued(RTD_FAC_IRQ_WORK, work->func, cpu);
 	if (!llist_add(&work->llnode, list))
 		return;
 	if (list == &c->thread && rtd_iw_can_wake())
@@ -290,7 +296,8 @@ static void rtd_iw_adopt(struct llist_head *from, struct llist_head *to,
 	if (!first)
 		return;
 	for (last = first; last->next; last = last->next)
-		;
+		rtd_stat_add(RTD_FAC_IRQ_WORK, RTD_STAT_MIGRATED, 1);
+	rtd_stat_add(RTD_FAC_IRQ_WORK, RTD_STAT_MIGRATED, 1);
 	llist_add_batch(first, last, to);
 	irq_work_queue(kick);
 }

@@ -30,6 +30,7 @@ static int __init rtd_init(void)
 {
 	int ret;
 
+	rtd_stats_init();
 	ret = rtd_sysfs_init();
 	if (ret)
 		goto err_sysfs;
@@ -53,6 +54,7 @@ err_bh:
 err_irq_work:
 	rtd_sysfs_exit();
 err_sysfs:
+	rtd_stats_exit();
 	pr_err("cannot load: %d\n", ret);
 	return ret;
 }
@@ -63,6 +65,7 @@ static void __exit rtd_exit(void)
 	rtd_bh_exit();
 	rtd_irq_work_exit();
 	rtd_sysfs_exit();
+	rtd_stats_exit();
 	pr_info("unloaded\n");
 }
 

@@ -114,10 +114,14 @@ enum hrtimer_restart rtd_timer_hard_fn(struct hrtimer *hrt)
 
 	if (check && !check(timer))
 		return HRTIMER_NORESTART;
-	if (atomic_fetch_or(RTD_TIMER_PENDING, &timer->state) & RTD_TIMER_PENDING)
+	if (atomic_fetch_or(RTD_TIMER_PENDING, &timer->state) & RTD_TIMER_PENDING) {
 		atomic_long_inc(&timer->overruns);
-	else
+		rtd_stat_add(RTD_FAC_TIMER, RTD_STAT_OVERRUN, 1);
+	} else {
+		timer->queued_ns = rtd_obs_queued(RTD_FAC_TIMER, timer->function,
+						  smp_processor_id());
 		rtd_timer_deliver(timer);
+	}
 	return HRTIMER_NORESTART;
 }
 
@@ -182,7 +186,9 @@ void rtd_timer_run_claimed(struct rtd_timer *timer)
 	do {
 		seq = atomic_read(&timer->cancel_seq);
 		WRITE_ONCE(timer->runner, current);
+		rtd_obs_start(RTD_FAC_TIMER, timer->function, timer->queued_ns);
 		ret = timer->function(timer);
+		rtd_obs_end(RTD_FAC_TIMER, timer->function);
 		WRITE_ONCE(timer->runner, NULL);
 		if (ret == RTD_TIMER_RESTART && atomic_read(&timer->cancel_seq) == seq &&
 		    !rtd_timer_task_exited(timer))
@@ -242,8 +248,10 @@ u64 rtd_timer_forward(struct rtd_timer *timer, ktime_t now, ktime_t interval)
 {
 	u64 n = hrtimer_forward(&timer->hrt, now, interval);
 
-	if (n > 1)
+	if (n > 1) {
 		atomic_long_add(n - 1, &timer->overruns);
+		rtd_stat_add(RTD_FAC_TIMER, RTD_STAT_OVERRUN, n - 1);
+	}
 	return n;
 }
 EXPORT_SYMBOL_RTDEFER(rtd_timer_forward);
@@ -393,7 +401,8 @@ static int rtd_ktimers_cpu_dead(unsigned int cpu)
 	if (!first)
 		return 0;
 	for (last = first; last->next; last = last->next)
-		;
+		rtd_stat_add(RTD_FAC_TIMER, RTD_STAT_MIGRATED, 1);
+	rtd_stat_add(RTD_FAC_TIMER, RTD_STAT_MIGRATED, 1);
 	local_irq_disable();
 	if (llist_add_batch(first, last, this_cpu_ptr(&rtd_ktimers_list)))
 		wake_up_process(__this_cpu_read(rtd_ktimers_task));

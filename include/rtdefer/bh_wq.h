@@ -30,6 +30,7 @@ typedef void (*rtd_work_func_t)(struct rtd_work *work);
  * @func: the callback, run in softirq context
  * @pool: the pool it was last queued on (private)
  * @wq: the workqueue it was last queued on (private)
+ * @queued_ns: when it was last queued, for latency statistics (private)
  */
 struct rtd_work {
 	atomic_t state;
@@ -37,6 +38,7 @@ struct rtd_work {
 	rtd_work_func_t func;
 	struct rtd_bh_pool *pool;
 	struct rtd_workqueue *wq;
+	u64 queued_ns;
 };
 
 /**

@@ -27,11 +27,13 @@ typedef void (*rtd_irq_work_fn_t)(struct rtd_irq_work *work);
  * @llnode: link in a per-CPU queue (private)
  * @flags: RTD_IRQ_WORK_* state and kind (private; use the accessors)
  * @func: the callback
+ * @queued_ns: when it was last queued, for latency statistics (private)
  */
 struct rtd_irq_work {
 	struct llist_node llnode;
 	atomic_t flags;
 	rtd_irq_work_fn_t func;
+	u64 queued_ns;
 };
 
 /*

@@ -45,6 +45,7 @@ enum rtd_timer_restart {
  *	      periods skipped by rtd_timer_forward*()
  * @binding: the task binding, or NULL
  * @runner: the task running the callback, or NULL
+ * @queued_ns: when the pending expiry was queued, for latency statistics
  */
 struct rtd_timer {
 	struct hrtimer hrt;
@@ -56,6 +57,7 @@ struct rtd_timer {
 	atomic_long_t overruns;
 	struct rtd_timer_binding *binding;
 	struct task_struct *runner;
+	u64 queued_ns;
 };
 
 void rtd_timer_init(struct rtd_timer *timer,
