@@ -16,6 +16,7 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage"/{bin,dev,etc,proc,sys,tmp,rtd/modules,rtd/tests}
 cp "$busybox" "$stage/bin/busybox"
+install -m 0755 "$top/scripts/rtdefer-stat" "$stage/bin/rtdefer-stat"
 install -m 0755 "$top/tests/vm/init" "$stage/init"
 echo "this is rtdefer's test guest" >"$stage/etc/rtdefer-guest"
 echo "$version" >"$stage/etc/rtdefer-version"

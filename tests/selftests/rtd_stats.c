@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rtd_stats: rtdefer's debugfs statistics, its rtdefer:* tracepoints and
+ * scripts/rtdefer-stat, checked against what the test modules queued.
+ */
+#include "rtd_guest.h"
+#include <sys/stat.h>
+#include "kselftest_harness.h"
+#include "rtd_check_file.h"
+
+#define DBG "/sys/kernel/debug/rtdefer/"
+#define TRACING "/sys/kernel/tracing/"
+
+struct totals {
+	long queued, run, migrated, budget, overruns;
+};
+
+static void read_totals(struct __test_metadata *_metadata, const char *fac,
+			struct totals *t)
+{
+	char path[128], buf[8192], *p;
+	int n;
+
+	snprintf(path, sizeof(path), DBG "%s/stats", fac);
+	ASSERT_LT(0, rtd_read_file(path, buf, sizeof(buf)));
+	p = strstr(buf, "\ntotal ");
+	ASSERT_NE(NULL, p);
+	n = sscanf(p, "\ntotal %ld %ld %ld %ld %ld", &t->queued, &t->run,
+		   &t->migrated, &t->budget, &t->overruns);
+	ASSERT_EQ(5, n);
+}
+
+static long latency_sum(struct __test_metadata *_metadata, const char *fac)
+{
+	char path[128], buf[8192], *line, *save;
+	long bucket, n, sum = 0;
+
+	snprintf(path, sizeof(path), DBG "%s/latency", fac);
+	if (rtd_read_file(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "%ld %ld", &bucket, &n) != 2)
+			return -1;
+		sum += n;
+	}
+	return sum;
+}
+
+/* "ok 123 queued" from a check: the number. */
+static long check_count(struct __test_metadata *_metadata, const char *dir,
+			const char *name)
+{
+	char path[160], out[256];
+	long n = -1;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/%s/%s", dir, name);
+	if (rtd_read_file(path, out, sizeof(out)) <= 0 || sscanf(out, "ok %ld", &n) != 1)
+		TH_LOG("%s: %s", name, out);
+	return n;
+}
+
+static const char * const mods[] = { "rtd_test_iw", "rtd_test_bh", "rtd_test_timer" };
+
+FIXTURE(st) {
+	int unused;
+};
+
+FIXTURE_SETUP(st)
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		rtd_unload(mods[i]);
+	rtd_unload("rtdefer");
+	ASSERT_EQ(0, rtd_load("rtdefer", NULL));
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, rtd_load(mods[i], NULL));
+	ASSERT_EQ(0, rtd_write_file(DBG "reset", "1"));
+}
+
+FIXTURE_TEARDOWN(st)
+{
+	int i;
+
+	rtd_write_file(TRACING "events/rtdefer/enable", "0");
+	for (i = 0; i < 3; i++)
+		EXPECT_EQ(0, rtd_unload(mods[i]));
+	EXPECT_EQ(0, rtd_unload("rtdefer"));
+}
+
+TEST_F(st, files_root_only_reset_validated)
+{
+	static const char * const files[] = {
+		DBG "irq_work/stats", DBG "irq_work/latency", DBG "bh/stats",
+		DBG "bh/latency", DBG "timer/stats", DBG "timer/latency",
+	};
+	struct stat sb;
+	int i;
+
+	for (i = 0; i < 6; i++) {
+		ASSERT_EQ(0, stat(files[i], &sb));
+		EXPECT_EQ(0400, (int)(sb.st_mode & 0777));
+	}
+	ASSERT_EQ(0, stat(DBG "reset", &sb));
+	EXPECT_EQ(0200, (int)(sb.st_mode & 0777));
+	EXPECT_EQ(-EINVAL, rtd_write_file(DBG "reset", "0"));
+	EXPECT_EQ(-EINVAL, rtd_write_file(DBG "reset", "bogus"));
+}
+
+/* irq_work: every successful queueing of the storm is counted and timed. */
+TEST_F_TIMEOUT(st, irq_work_counts_match, 120)
+{
+	struct totals t;
+	long n = check_count(_metadata, "rtd_test_iw", "storm");
+
+	ASSERT_LT(0, n);
+	read_totals(_metadata, "irq_work", &t);
+	TH_LOG("storm queued %ld; stats: queued %ld run %ld", n, t.queued, t.run);
+	EXPECT_EQ(n, t.queued);
+	EXPECT_EQ(n, t.run);
+	EXPECT_EQ(n, latency_sum(_metadata, "irq_work"));
+}
+
+/* BH: 10000 ordered items; the budget check cuts passes short. */
+TEST_F_TIMEOUT(st, bh_counts_match, 120)
+{
+	struct totals t;
+
+	rtd_run_check(_metadata, "rtd_test_bh", "order");
+	read_totals(_metadata, "bh", &t);
+	EXPECT_EQ(10000, t.queued);
+	EXPECT_EQ(10000, t.run);
+	EXPECT_EQ(10000, latency_sum(_metadata, "bh"));
+	EXPECT_EQ(0, rtd_write_file(DBG "reset", "1"));
+	rtd_run_check(_metadata, "rtd_test_bh", "budget");
+	read_totals(_metadata, "bh", &t);
+	EXPECT_LT(0, t.budget);
+}
+
+/* Timers: 6 one-shot timers, one expiry each; a slow periodic overruns. */
+TEST_F(st, timer_counts_match)
+{
+	struct totals t;
+
+	rtd_run_check(_metadata, "rtd_test_timer", "ctx");
+	read_totals(_metadata, "timer", &t);
+	EXPECT_EQ(6, t.queued);
+	EXPECT_EQ(6, t.run);
+	EXPECT_EQ(0, t.overruns);
+	rtd_run_check(_metadata, "rtd_test_timer", "periodic");
+	read_totals(_metadata, "timer", &t);
+	EXPECT_LT(0, t.overruns);
+}
+
+/* rtdefer:* events fire with the right fields; no raw pointers shown. */
+TEST_F(st, tracepoints_fire_with_fields)
+{
+	static char buf[1 << 20];
+	int queue = 0, start = 0, end = 0;
+	char *line, *save;
+	long lat;
+
+	if (access(TRACING "events/rtdefer", F_OK))
+		SKIP(return, "tracefs not mounted");
+	ASSERT_EQ(0, rtd_write_file(TRACING "trace", ""));
+	ASSERT_EQ(0, rtd_write_file(TRACING "events/rtdefer/enable", "1"));
+	rtd_run_check(_metadata, "rtd_test_iw", "ctx_task");
+	ASSERT_EQ(0, rtd_write_file(TRACING "events/rtdefer/enable", "0"));
+	ASSERT_LT(0, rtd_read_file(TRACING "trace", buf, sizeof(buf)));
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] == '#' || !strstr(line, "fn=probe_fn"))
+			continue;
+		EXPECT_EQ(NULL, strstr(line, "0xffff")) {
+			TH_LOG("raw pointer in: %s", line);
+		}
+		if (strstr(line, "rtdefer_queue: facility=irq_work fn=probe_fn [rtd_test_iw] cpu="))
+			queue++;
+		if (strstr(line, "rtdefer_execute_start: facility=irq_work fn=probe_fn") &&
+		    sscanf(strstr(line, "latency_ns="), "latency_ns=%ld", &lat) == 1 && lat > 0)
+			start++;
+		if (strstr(line, "rtdefer_execute_end: facility=irq_work fn=probe_fn"))
+			end++;
+	}
+	TH_LOG("events for probe_fn: %d queue, %d start, %d end", queue, start, end);
+	EXPECT_EQ(3, queue);
+	EXPECT_EQ(3, start);
+	EXPECT_EQ(3, end);
+}
+
+/* scripts/rtdefer-stat prints the same totals as the stats files. */
+TEST_F(st, rtdefer_stat_table)
+{
+	char out[4096], want[64];
+	struct totals t;
+	FILE *p;
+	size_t n;
+
+	rtd_run_check(_metadata, "rtd_test_timer", "ctx");
+	read_totals(_metadata, "timer", &t);
+	p = popen("/bin/rtdefer-stat", "r");
+	ASSERT_NE(NULL, p);
+	n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = '\0';
+	EXPECT_EQ(0, pclose(p));
+	TH_LOG("rtdefer-stat:\n%s", out);
+	EXPECT_NE(NULL, strstr(out, "facility"));
+	snprintf(want, sizeof(want), "%-9s %12ld %12ld", "timer", t.queued, t.run);
+	EXPECT_NE(NULL, strstr(out, want));
+	EXPECT_NE(NULL, strstr(out, "irq_work "));
+	EXPECT_NE(NULL, strstr(out, "bh "));
+}
+
+TEST_HARNESS_MAIN
