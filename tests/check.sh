@@ -44,7 +44,7 @@ record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "${4:-}" >>"$SUMMARY"; }
 
 checkpatch() {
 	local log=$RESULTS/checkpatch.log files
-	files=$(cd "$RTD_TOP" && git ls-files --cached --others --exclude-standard -- 'src/*.[ch]' 'include/*.h' 'tests/module/*.c' \
+	files=$(cd "$RTD_TOP" && git ls-files --cached --others --exclude-standard -- 'src/*.[ch]' 'include/*.h' 'tests/module/*.[ch]' \
 		'tests/selftests/*.[ch]' 'samples/*.c' 'bench/*.c' 'tests/torture/*.c' 2>/dev/null)
 	[ -n "$files" ] || files=$(cd "$RTD_TOP" && find src include tests/module tests/selftests -name '*.[ch]')
 	if (cd "$RTD_TOP" && perl "$KSRC/scripts/checkpatch.pl" --strict --no-tree --terse \
