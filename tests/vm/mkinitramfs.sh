@@ -4,6 +4,7 @@
 # Build the guest's initramfs: busybox-static, tests/vm/init, the modules
 # (under /rtd/modules), the static test programs (under /rtd/tests) and the
 # marker files the test programs look for before they agree to run.
+# With RTD_DEMO_SCRIPT set, that script becomes /rtd/demo (see make demo).
 set -euo pipefail
 out=$1 version=$2
 shift 2
@@ -20,6 +21,8 @@ install -m 0755 "$top/scripts/rtdefer-stat" "$stage/bin/rtdefer-stat"
 install -m 0755 "$top/tests/vm/init" "$stage/init"
 echo "this is rtdefer's test guest" >"$stage/etc/rtdefer-guest"
 echo "$version" >"$stage/etc/rtdefer-version"
+# make demo: a script the guest runs instead of the tests
+[ -z "${RTD_DEMO_SCRIPT:-}" ] || install -m 0755 "$RTD_DEMO_SCRIPT" "$stage/rtd/demo"
 
 dest=modules
 for f in "$@"; do
