@@ -6,47 +6,13 @@
  * user space and drives CPU hotplug and unload.
  */
 #include "rtd_guest.h"
-#include <dirent.h>
+#include "rtd_threads.h"
 #include <sched.h>
 #include "kselftest_harness.h"
 
 #define CHECKS "/sys/kernel/debug/rtd_test_iw/"
 #define CPU1_ONLINE "/sys/devices/system/cpu/cpu1/online"
-#define MAX_THREADS 64
-
-struct threads {
-	int pid[MAX_THREADS];
-	int cpu[MAX_THREADS];
-	int n;
-};
-
-/* Kernel threads named irq_work/N, minus those listed in @skip. */
-static void find_threads(struct threads *t, const struct threads *skip)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	char path[64], comm[64];
-	int pid, cpu, i, skipped;
-
-	t->n = 0;
-	while (d && (e = readdir(d)) && t->n < MAX_THREADS) {
-		pid = atoi(e->d_name);
-		if (pid <= 0)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-		if (rtd_read_file(path, comm, sizeof(comm)) <= 0 ||
-		    sscanf(comm, "irq_work/%d", &cpu) != 1)
-			continue;
-		for (skipped = 0, i = 0; skip && i < skip->n; i++)
-			skipped |= skip->pid[i] == pid;
-		if (skipped)
-			continue;
-		t->pid[t->n] = pid;
-		t->cpu[t->n++] = cpu;
-	}
-	if (d)
-		closedir(d);
-}
+#define MAX_THREADS RTD_MAX_THREADS
 
 /* Voluntary plus involuntary context switches of a task. */
 static long task_switches(int pid)
@@ -76,8 +42,8 @@ static void run_check(struct __test_metadata *_metadata, const char *name)
 }
 
 FIXTURE(iw) {
-	struct threads kernel_threads;	/* irq_work/N of the kernel (RT) */
-	struct threads ours;
+	struct rtd_threads kernel_threads;	/* irq_work/N of the kernel (RT) */
+	struct rtd_threads ours;
 };
 
 FIXTURE_SETUP(iw)
@@ -85,10 +51,10 @@ FIXTURE_SETUP(iw)
 	rtd_write_file(CPU1_ONLINE, "1");
 	rtd_unload("rtd_test_iw");
 	rtd_unload("rtdefer");
-	find_threads(&self->kernel_threads, NULL);
+	rtd_find_threads(&self->kernel_threads, "irq_work", NULL);
 	ASSERT_EQ(0, rtd_load("rtdefer", NULL));
 	ASSERT_EQ(0, rtd_load("rtd_test_iw", NULL));
-	find_threads(&self->ours, &self->kernel_threads);
+	rtd_find_threads(&self->ours, "irq_work", &self->kernel_threads);
 }
 
 FIXTURE_TEARDOWN(iw)
