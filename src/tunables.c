@@ -6,6 +6,7 @@
  * follows when written: the writer needs CAP_SYS_NICE, numbers are decimal
  * with one optional trailing newline.
  */
+#include <asm/page.h>
 #include <linux/capability.h>
 #include <linux/kernel.h>
 #include <linux/kobject.h>
@@ -39,16 +40,20 @@ static const struct attribute_group rtd_root_group = {
  * @count: how many bytes were written
  *
  * Every knob changes how the system schedules, so the writer needs
- * CAP_SYS_NICE in the initial user namespace. A NUL byte among the bytes
+ * CAP_SYS_NICE in the initial user namespace. sysfs hands a store at most a
+ * page and drops the rest of a longer write, so a page-long value cannot be
+ * told from a cut one: refused as too long. A NUL byte among the bytes
  * written would hide what follows it from the parsers: refused.
  *
  * Context: Process context (a sysfs store).
- * Return: 0, -EPERM without the capability, or -EINVAL.
+ * Return: 0, -EPERM without the capability, -E2BIG or -EINVAL.
  */
 int rtd_knob_may_write(const char *buf, size_t count)
 {
 	if (!capable(CAP_SYS_NICE))
 		return -EPERM;
+	if (count >= PAGE_SIZE)
+		return -E2BIG;
 	if (strnlen(buf, count) != count)
 		return -EINVAL;
 	return 0;
