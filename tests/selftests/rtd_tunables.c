@@ -627,6 +627,29 @@ TEST_F_TIMEOUT(tun, offline_cpu_thread_follows_writes, 120)
 	EXPECT_EQ(sysconf(_SC_NPROCESSORS_ONLN), ours.n);
 }
 
+/*
+ * A CPU that was offline when rtdefer loaded gets its thread when it comes
+ * online, with the class's setting of that moment (a parameter and a write
+ * made while the thread did not exist yet).
+ */
+TEST_F_TIMEOUT(tun, thread_created_later_gets_the_setting, 120)
+{
+	int prio = restricted ? 50 : 12;
+	struct setting want = { SCHED_FIFO, prio, -2 };
+	char value[16];
+
+	ASSERT_EQ(0, rtd_unload("rtdefer"));
+	ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "0"));
+	load_rtdefer(_metadata, "irq_work_nice=-2");
+	ASSERT_EQ(-1, rtd_thread_of_cpu(&ours, 1));
+	snprintf(value, sizeof(value), "%d", prio);
+	EXPECT_EQ(0, write_knob(PRIORITY, value));
+	ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "1"));
+	rtd_find_threads(&ours, "irq_work", &kernel_threads);
+	ASSERT_LT(0, rtd_thread_of_cpu(&ours, 1));
+	expect_class(_metadata, &want);
+}
+
 static void set_thread_policy(struct __test_metadata *_metadata, int pid,
 			      int policy, int prio)
 {
@@ -972,7 +995,7 @@ TEST_F_TIMEOUT(tun, concurrent_writers_leave_threads_consistent, 180)
 	expect_class(_metadata, &now);
 }
 
-/* CPU 1 down and up a few times; how many of those failed. */
+/* CPU 1 down and up a few times, then down; how many of those failed. */
 static int toggle_cpu1(int times, int unused)
 {
 	int i, bad = 0;
@@ -981,26 +1004,35 @@ static int toggle_cpu1(int times, int unused)
 		bad += rtd_write_file(CPU1_ONLINE, "0") != 0;
 		bad += rtd_write_file(CPU1_ONLINE, "1") != 0;
 	}
-	return bad;
+	return bad + (rtd_write_file(CPU1_ONLINE, "0") != 0);
 }
 
-/* Writes racing with CPU hotplug all apply, to both threads. */
-TEST_F_TIMEOUT(tun, writes_during_cpu_hotplug, 180)
+static int write_pair(int i, int n)
 {
 	static const char *const prios[] = { "1", "50", "3" };
+
+	return (write_knob(PRIORITY, prios[i % n]) != 0) +
+	       (write_knob(NICE, i % 2 ? "-3" : "4") != 0);
+}
+
+/*
+ * Writes racing with CPU hotplug all succeed and reach both threads; the
+ * last ones, made with CPU 1 offline, reach its parked thread too.
+ */
+TEST_F_TIMEOUT(tun, writes_during_cpu_hotplug, 180)
+{
 	int n = restricted ? 2 : 3, i, status = -1, bad = 0;
 	struct setting now;
 	pid_t pid;
 
 	pid = spawn(toggle_cpu1, 6, 0);
 	ASSERT_LT(0, pid);
-	for (i = 0; waitpid(pid, &status, WNOHANG) == 0; i++) {
-		bad += write_knob(PRIORITY, prios[i % n]) != 0;
-		bad += write_knob(NICE, i % 2 ? "-3" : "4") != 0;
-	}
+	for (i = 0; waitpid(pid, &status, WNOHANG) == 0; i++)
+		bad += write_pair(i, n);
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	EXPECT_EQ(0, bad);
 	TH_LOG("%d pairs of writes during hotplug", i);
+	bad += write_pair(i + 1, n);
+	EXPECT_EQ(0, bad);
 	ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "1"));
 	read_class(_metadata, &now);
 	expect_class(_metadata, &now);
