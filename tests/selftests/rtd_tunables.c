@@ -909,7 +909,7 @@ TEST_F_TIMEOUT(tun, settings_this_kernel_cannot_apply, 60)
 	EXPECT_EQ(restricted ? 1 : 0, count_str(log, LIMITS)) {
 		TH_LOG("kernel log: %s", log);
 	}
-	EXPECT_EQ(restricted ? 1 : 0, count_str(log, "rtdefer")) {
+	EXPECT_EQ(restricted ? 1 : 0, count_str(log, "rtdefer:")) {
 		TH_LOG("kernel log: %s", log);
 	}
 	no_warning_logged(_metadata, log);
