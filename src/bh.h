@@ -58,9 +58,6 @@ static inline bool rtd_bh_on_list(struct rtd_work *work)
 	return work->entry.next && !list_empty(&work->entry);
 }
 
-extern unsigned int rtd_bh_budget_us;
-extern unsigned int rtd_bh_max_restarts;
-
 struct rtd_bh_pool *rtd_bh_pool_of(int cpu, struct rtd_workqueue *wq);
 struct rtd_bh_pool *rtd_bh_lock_target(struct rtd_work *work, struct rtd_bh_pool *want);
 void rtd_bh_insert(struct rtd_bh_pool *pool, struct rtd_workqueue *wq,

@@ -34,9 +34,6 @@
 #include "compat/compat.h"
 #include "internal.h"
 
-unsigned int rtd_bh_budget_us = 2000;
-unsigned int rtd_bh_max_restarts = 10;
-
 static DEFINE_PER_CPU(struct rtd_bh_pool, rtd_bh_pools[2]);
 static enum cpuhp_state rtd_bh_hp_state;
 

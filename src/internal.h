@@ -3,9 +3,13 @@
 #ifndef RTDEFER_INTERNAL_H
 #define RTDEFER_INTERNAL_H
 
+#include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/types.h>
 
+struct kobject;
 struct smp_hotplug_thread;
+struct task_struct;
 
 /* stats.c: per-CPU counters and latency histograms, in debugfs */
 enum rtd_fac { RTD_FAC_IRQ_WORK, RTD_FAC_BH, RTD_FAC_TIMER, RTD_NR_FACS };
@@ -26,11 +30,117 @@ void rtd_stats_exit(void);
 /* tunables.c */
 int rtd_sysfs_init(void);
 void rtd_sysfs_exit(void);
+struct kobject *rtd_sysfs_root(void);
+int rtd_knob_parse_int(const char *buf, int min, int max, int *val);
+int rtd_knob_may_write(const char *buf, size_t count);
+
+/* bh_knobs.c: read with READ_ONCE(); they change at any time */
+#define RTD_BH_BUDGET_US_DEFAULT	2000
+#define RTD_BH_BUDGET_US_MIN		10
+#define RTD_BH_BUDGET_US_MAX		1000000
+#define RTD_BH_MAX_RESTARTS_DEFAULT	10
+#define RTD_BH_MAX_RESTARTS_MIN		1
+#define RTD_BH_MAX_RESTARTS_MAX		1000
+extern unsigned int rtd_bh_budget_us, rtd_bh_max_restarts;
+int rtd_bh_knobs_add(struct kobject *root);
+void rtd_bh_knobs_del(void);
+
+/* sched_setting.c: the scheduling setting of a class of threads */
+enum rtd_policy {
+	RTD_POLICY_FIFO,
+	RTD_POLICY_RR,
+	RTD_POLICY_OTHER,
+};
+
+#define RTD_PRIO_MIN	1
+#define RTD_PRIO_MAX	99
+
+/**
+ * struct rtd_sched - what every thread of a class runs with
+ * @policy: SCHED_FIFO, SCHED_RR or SCHED_OTHER
+ * @prio: RT priority, 1..99; kept while @policy is other, for the next
+ *	switch to fifo or rr
+ * @nice: nice value, -20..19; the threads carry it under every policy
+ *	(the kernel keeps a nice value for RT tasks too) but it only weighs
+ *	under other
+ */
+struct rtd_sched {
+	enum rtd_policy policy;
+	int prio;
+	int nice;
+};
+
+#define RTD_SCHED_DEFAULT { .policy = RTD_POLICY_FIFO, .prio = 1, .nice = 0 }
+
+/* The three sysfs knobs of a class. */
+enum rtd_sched_knob {
+	RTD_KNOB_POLICY,
+	RTD_KNOB_PRIORITY,
+	RTD_KNOB_NICE,
+};
+
+int rtd_sched_parse_policy(const char *buf);
+const char *rtd_sched_policy_name(enum rtd_policy policy);
+int rtd_sched_shown_prio(const struct rtd_sched *s);
+int rtd_sched_update(struct rtd_sched *s, enum rtd_sched_knob knob, int value);
+
+/* compat/sched.c: applying a setting, within what this kernel exports */
+struct rtd_task_sched {
+	int policy;	/* the kernel's SCHED_* */
+	int prio;
+	int nice;
+};
+
+bool rtd_sched_can_policy(enum rtd_policy policy);
+bool rtd_sched_can_prio(int prio);
+const char *rtd_sched_limits(void);
+int rtd_sched_apply(struct task_struct *t, const struct rtd_sched *s);
+void rtd_sched_save(struct task_struct *t, struct rtd_task_sched *saved);
+void rtd_sched_restore(struct task_struct *t, const struct rtd_task_sched *saved);
+
+/* params.c: the module parameters, initial values of the knobs */
+extern struct rtd_sched rtd_irq_work_param, rtd_timer_param;
+extern unsigned int rtd_bh_budget_us_param, rtd_bh_max_restarts_param;
 
 /* pcpu_thread.c */
-void rtd_pcpu_thread_setup(unsigned int cpu);
-int rtd_pcpu_threads_register(struct smp_hotplug_thread *ht);
-void rtd_pcpu_threads_unregister(struct smp_hotplug_thread *ht);
+struct rtd_pcpu_slot;
+
+/**
+ * struct rtd_pcpu_class - a class of per-CPU threads sharing one setting
+ * @name: its directory under /sys/kernel/rtdefer/
+ * @threads: its smpboot threads; rtd_pcpu_class_register() sets .create
+ * @initial: its setting at registration (module parameters)
+ * @lock: serialises changes of @sched and its application to the threads
+ * @sched: what every thread of the class was last given
+ * @slots: per CPU, the thread given @sched and room for a rollback
+ * @dir: its sysfs directory
+ * @node: in the list of registered classes
+ *
+ * Define one with RTD_PCPU_CLASS(); only the first three are the caller's.
+ */
+struct rtd_pcpu_class {
+	const char *name;
+	struct smp_hotplug_thread *threads;
+	const struct rtd_sched *initial;
+	struct mutex lock;	/* guards @sched and the threads' setting */
+	struct rtd_sched sched;
+	struct rtd_pcpu_slot __percpu *slots;
+	struct kobject *dir;
+	struct list_head node;
+};
+
+#define RTD_PCPU_CLASS(_name, _threads, _initial) \
+	{ .name = (_name), .threads = (_threads), .initial = (_initial) }
+
+int rtd_pcpu_class_register(struct rtd_pcpu_class *c);
+void rtd_pcpu_class_unregister(struct rtd_pcpu_class *c);
+void rtd_pcpu_class_get(struct rtd_pcpu_class *c, struct rtd_sched *s);
+int rtd_pcpu_class_set(struct rtd_pcpu_class *c, enum rtd_sched_knob knob,
+		       int value);
+
+/* class_knobs.c */
+int rtd_class_knobs_add(struct rtd_pcpu_class *c);
+void rtd_class_knobs_del(struct rtd_pcpu_class *c);
 
 /* irq_work.c */
 int rtd_irq_work_init(void);

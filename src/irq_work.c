@@ -282,10 +282,12 @@ static struct smp_hotplug_thread rtd_iw_threads = {
 	.store			= &rtd_iw_task,
 	.thread_should_run	= rtd_iw_should_run,
 	.thread_fn		= rtd_iw_thread_fn,
-	.setup			= rtd_pcpu_thread_setup,
 	.park			= rtd_iw_thread_fn,
 	.thread_comm		= "irq_work/%u",
 };
+
+static struct rtd_pcpu_class rtd_iw_class =
+	RTD_PCPU_CLASS("irq_work", &rtd_iw_threads, &rtd_irq_work_param);
 
 /* Move a list of a dead CPU to this CPU's, keeping the order. */
 static void rtd_iw_adopt(struct llist_head *from, struct llist_head *to,
@@ -356,7 +358,7 @@ int rtd_irq_work_init(void)
 
 	for_each_possible_cpu(cpu)
 		rtd_iw_init_cpu(cpu);
-	ret = rtd_pcpu_threads_register(&rtd_iw_threads);
+	ret = rtd_pcpu_class_register(&rtd_iw_class);
 	if (ret)
 		return ret;
 	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "rtdefer/irq_work:dead",
@@ -367,7 +369,7 @@ int rtd_irq_work_init(void)
 	return 0;
 
 err_threads:
-	rtd_pcpu_threads_unregister(&rtd_iw_threads);
+	rtd_pcpu_class_unregister(&rtd_iw_class);
 	return ret;
 }
 
@@ -385,5 +387,5 @@ void rtd_irq_work_exit(void)
 	/* Kicks first: their handlers wake the threads. */
 	rtd_iw_sync_kicks();
 	/* Parking runs what is left on each thread's lists. */
-	rtd_pcpu_threads_unregister(&rtd_iw_threads);
+	rtd_pcpu_class_unregister(&rtd_iw_class);
 }

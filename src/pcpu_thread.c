@@ -1,53 +1,174 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The per-CPU kthread engine shared by threaded irq_work (irq_work/N) and
- * deferred timers (ktimers/N): smpboot threads that park and unpark with
- * their CPU, start as SCHED_FIFO 1 (mainline's sched_set_fifo_low) and sleep
- * whenever their class has nothing to run.
+ * deferred timers (ktimers/N): classes of smpboot threads that park and
+ * unpark with their CPU, sleep whenever their class has nothing to run, and
+ * share one scheduling setting per class (struct rtd_sched), tunable in
+ * /sys/kernel/rtdefer/<class>/.
+ *
+ * Who gives a thread its setting, and when:
+ *  - a new thread, before it first runs: the smpboot .create callback, for
+ *    the CPUs online at registration and for every CPU that comes online for
+ *    the first time later;
+ *  - every thread, running or parked on an offline CPU: each successful
+ *    write to a knob of its class, which applies the whole setting to all of
+ *    them or, if one fails, gives those already changed back what they had.
+ * Nothing else touches them: a thread someone changed with chrt or renice
+ * keeps that, across CPU hotplug too, until the next write to its class.
+ *
+ * Locking: CPU hotplug lock, then rtd_classes_lock, then a class's lock. A
+ * write holds the hotplug lock for reading, so no thread is created under
+ * it and every existing thread already had its setting from .create.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/cpu.h>
 #include <linux/kthread.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/smpboot.h>
 
 #include "internal.h"
 
-/**
- * rtd_pcpu_thread_setup() - give the calling per-CPU thread its RT policy
- * @cpu: the CPU the thread serves (unused)
- *
- * Meant as the &smp_hotplug_thread.setup callback of a class.
- *
- * Context: The class's kthread, at its first run. May sleep.
- */
-void rtd_pcpu_thread_setup(unsigned int cpu)
+/* What a class knows of its thread on one CPU. */
+struct rtd_pcpu_slot {
+	struct task_struct *given;	/* the thread .create gave the setting */
+	struct rtd_task_sched saved;	/* its setting before a write */
+};
+
+static LIST_HEAD(rtd_classes);
+static DEFINE_MUTEX(rtd_classes_lock);
+
+static struct task_struct *rtd_class_thread(struct rtd_pcpu_class *c,
+					    unsigned int cpu)
 {
-	sched_set_fifo_low(current);
+	return *per_cpu_ptr(c->threads->store, cpu);
+}
+
+/* A thread of @c on @cpu that has not had its setting yet gets it. */
+static void rtd_class_thread_created(struct rtd_pcpu_class *c, unsigned int cpu)
+{
+	struct rtd_pcpu_slot *slot = per_cpu_ptr(c->slots, cpu);
+	struct task_struct *t = rtd_class_thread(c, cpu);
+	int ret;
+
+	if (!t || t == slot->given)
+		return;
+	mutex_lock(&c->lock);
+	ret = rtd_sched_apply(t, &c->sched);
+	mutex_unlock(&c->lock);
+	if (ret)
+		pr_err("%s/%u: cannot set its scheduling policy: %d\n",
+		       c->name, cpu, ret);
+	slot->given = t;
+}
+
+/*
+ * The smpboot .create callback of every class, called with the new thread
+ * parked. It only gets the CPU, so it looks for new threads of all classes.
+ */
+static void rtd_pcpu_thread_created(unsigned int cpu)
+{
+	struct rtd_pcpu_class *c;
+
+	mutex_lock(&rtd_classes_lock);
+	list_for_each_entry(c, &rtd_classes, node)
+		rtd_class_thread_created(c, cpu);
+	mutex_unlock(&rtd_classes_lock);
+}
+
+/* Give back the setting noted in the slots of the CPUs before @upto. */
+static void rtd_class_rollback(struct rtd_pcpu_class *c, unsigned int upto)
+{
+	struct task_struct *t;
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		if (cpu >= upto)
+			break;
+		t = rtd_class_thread(c, cpu);
+		if (t)
+			rtd_sched_restore(t, &per_cpu_ptr(c->slots, cpu)->saved);
+	}
+}
+
+/* Apply @s to every thread of @c, all or none. Hotplug lock and c->lock held. */
+static int rtd_class_apply(struct rtd_pcpu_class *c, const struct rtd_sched *s)
+{
+	struct task_struct *t;
+	unsigned int cpu;
+	int ret;
+
+	for_each_possible_cpu(cpu) {
+		t = rtd_class_thread(c, cpu);
+		if (!t)
+			continue;
+		rtd_sched_save(t, &per_cpu_ptr(c->slots, cpu)->saved);
+		ret = rtd_sched_apply(t, s);
+		if (ret) {
+			rtd_class_rollback(c, cpu);
+			pr_err("%s/%u: cannot set its scheduling policy: %d; nothing changed\n",
+			       c->name, cpu, ret);
+			return ret;
+		}
+	}
+	return 0;
 }
 
 /**
- * rtd_pcpu_threads_register() - start a class of per-CPU threads
- * @ht: the class; its callbacks and thread_comm are set by the caller
+ * rtd_pcpu_class_set() - change one knob of a class, on all its threads
+ * @c: the class
+ * @knob: which knob
+ * @value: for %RTD_KNOB_POLICY a policy, else the number written
+ *
+ * On success every thread of @c, on online and offline CPUs, runs with the
+ * new setting, whatever chrt gave it before. On error nothing changed.
  *
  * Context: Process context, may sleep. Takes the CPU hotplug lock.
- * Return: 0 or a negative errno; on error no thread of the class is left.
+ * Return: 0 or an error of rtd_sched_update() or rtd_sched_apply().
  */
-int rtd_pcpu_threads_register(struct smp_hotplug_thread *ht)
+int rtd_pcpu_class_set(struct rtd_pcpu_class *c, enum rtd_sched_knob knob,
+		       int value)
 {
-	return smpboot_register_percpu_thread(ht);
+	struct rtd_sched s;
+	int ret;
+
+	cpus_read_lock();
+	mutex_lock(&c->lock);
+	s = c->sched;
+	ret = rtd_sched_update(&s, knob, value);
+	if (!ret)
+		ret = rtd_class_apply(c, &s);
+	if (!ret)
+		c->sched = s;
+	mutex_unlock(&c->lock);
+	cpus_read_unlock();
+	return ret;
 }
 
 /**
- * rtd_pcpu_threads_unregister() - stop a class of per-CPU threads
- * @ht: the class
- *
- * Every thread is parked first, which runs the class's park callback in the
- * thread itself (where classes run what is still queued), and which 5.10
- * needs: there, unregistering threads that are not parked WARNs.
+ * rtd_pcpu_class_get() - the setting a class's threads were given
+ * @c: the class
+ * @s: where to copy it
  *
  * Context: Process context, may sleep.
  */
-void rtd_pcpu_threads_unregister(struct smp_hotplug_thread *ht)
+void rtd_pcpu_class_get(struct rtd_pcpu_class *c, struct rtd_sched *s)
+{
+	mutex_lock(&c->lock);
+	*s = c->sched;
+	mutex_unlock(&c->lock);
+}
+
+/*
+ * Stop the threads. Every thread is parked first, which runs the class's
+ * park callback in the thread itself (where classes run what is still
+ * queued), and which 5.10 needs: there, unregistering threads that are not
+ * parked WARNs.
+ */
+static void rtd_pcpu_threads_stop(struct smp_hotplug_thread *ht)
 {
 	unsigned int cpu;
 
@@ -56,4 +177,69 @@ void rtd_pcpu_threads_unregister(struct smp_hotplug_thread *ht)
 		kthread_park(*per_cpu_ptr(ht->store, cpu));
 	cpus_read_unlock();
 	smpboot_unregister_percpu_thread(ht);
+}
+
+static void rtd_class_list_del(struct rtd_pcpu_class *c)
+{
+	mutex_lock(&rtd_classes_lock);
+	list_del(&c->node);
+	mutex_unlock(&rtd_classes_lock);
+	free_percpu(c->slots);
+	c->slots = NULL;
+}
+
+/**
+ * rtd_pcpu_class_register() - start a class of per-CPU threads
+ * @c: the class, defined with RTD_PCPU_CLASS(); its threads' callbacks and
+ *	thread_comm are set by the caller, .create is the engine's
+ *
+ * Starts one thread per online CPU (and later per CPU coming online), each
+ * given the class's initial setting before it first runs, and creates
+ * /sys/kernel/rtdefer/<name>/ with the class's knobs.
+ *
+ * Context: Process context, may sleep. Takes the CPU hotplug lock.
+ * Return: 0 or a negative errno; on error no thread of the class is left.
+ */
+int rtd_pcpu_class_register(struct rtd_pcpu_class *c)
+{
+	int ret;
+
+	c->slots = alloc_percpu(struct rtd_pcpu_slot);
+	if (!c->slots)
+		return -ENOMEM;
+	mutex_init(&c->lock);
+	c->sched = *c->initial;
+	c->threads->create = rtd_pcpu_thread_created;
+	mutex_lock(&rtd_classes_lock);
+	list_add_tail(&c->node, &rtd_classes);
+	mutex_unlock(&rtd_classes_lock);
+
+	ret = smpboot_register_percpu_thread(c->threads);
+	if (ret)
+		goto err_list;
+	ret = rtd_class_knobs_add(c);
+	if (ret)
+		goto err_threads;
+	return 0;
+
+err_threads:
+	rtd_pcpu_threads_stop(c->threads);
+err_list:
+	rtd_class_list_del(c);
+	return ret;
+}
+
+/**
+ * rtd_pcpu_class_unregister() - stop a class of per-CPU threads
+ * @c: the class
+ *
+ * Removes the class's sysfs directory, then parks and stops its threads.
+ *
+ * Context: Process context, may sleep.
+ */
+void rtd_pcpu_class_unregister(struct rtd_pcpu_class *c)
+{
+	rtd_class_knobs_del(c);
+	rtd_pcpu_threads_stop(c->threads);
+	rtd_class_list_del(c);
 }

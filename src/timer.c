@@ -387,10 +387,12 @@ static struct smp_hotplug_thread rtd_ktimers_threads = {
 	.store			= &rtd_ktimers_task,
 	.thread_should_run	= rtd_ktimers_should_run,
 	.thread_fn		= rtd_ktimers_fn,
-	.setup			= rtd_pcpu_thread_setup,
 	.park			= rtd_ktimers_fn,
 	.thread_comm		= "ktimers/%u",
 };
+
+static struct rtd_pcpu_class rtd_ktimers_class =
+	RTD_PCPU_CLASS("timer", &rtd_ktimers_threads, &rtd_timer_param);
 
 /* cpuhp teardown, on a live CPU after @cpu died: adopt its expiries. */
 static int rtd_ktimers_cpu_dead(unsigned int cpu)
@@ -422,7 +424,7 @@ int rtd_timer_sys_init(void)
 
 	for_each_possible_cpu(cpu)
 		init_llist_head(per_cpu_ptr(&rtd_ktimers_list, cpu));
-	ret = rtd_pcpu_threads_register(&rtd_ktimers_threads);
+	ret = rtd_pcpu_class_register(&rtd_ktimers_class);
 	if (ret)
 		return ret;
 	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "rtdefer/timer:dead",
@@ -433,7 +435,7 @@ int rtd_timer_sys_init(void)
 	return 0;
 
 err_threads:
-	rtd_pcpu_threads_unregister(&rtd_ktimers_threads);
+	rtd_pcpu_class_unregister(&rtd_ktimers_class);
 	return ret;
 }
 
@@ -449,5 +451,5 @@ err_threads:
 void rtd_timer_sys_exit(void)
 {
 	cpuhp_remove_state_nocalls(rtd_timer_hp_state);
-	rtd_pcpu_threads_unregister(&rtd_ktimers_threads);
+	rtd_pcpu_class_unregister(&rtd_ktimers_class);
 }

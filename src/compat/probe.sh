@@ -1,14 +1,33 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# probe.sh OUT PROBE.c...: compile each probe with this kernel's own flags
-# ($RTD_PROBE_CC) and write OUT, a header with one RTD_HAVE_<NAME> per probe
-# that compiled (NAME is the probe's file name in capitals). Run by Kbuild
-# before any rtdefer object, so make, make check and dkms all probe alike.
+# probe.sh OUT PROBE...: write OUT, a header with one RTD_HAVE_<NAME> per
+# probe that succeeds (NAME is the probe's file name, without its ending, in
+# capitals). Run by Kbuild before any rtdefer object, so make, make check and
+# dkms all probe alike. Two kinds of probe:
+#  - NAME.c compiles with this kernel's own flags ($RTD_PROBE_CC): the
+#    headers offer an API;
+#  - NAME.sym lists symbols (one a line, # starts a comment) that must all
+#    be exported: looked up in the kernel's Module.symvers ($RTD_SYMVERS).
+#    A declaration in a header says nothing about an export, and modpost
+#    only finds a missing one after everything is compiled. Without a
+#    Module.symvers the probe fails: rtdefer then uses the fallback.
 set -eu
 out=$1
 shift
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT INT TERM
+
+probe_c() {
+	$RTD_PROBE_CC -c -o "$dir/probe.o" "$1" >"$dir/log" 2>&1
+}
+
+probe_sym() {
+	[ -f "${RTD_SYMVERS:-}" ] || return 1
+	for sym in $(sed -e 's/#.*//' "$1"); do
+		awk -v s="$sym" '$2 == s { found = 1 } END { exit !found }' \
+			"$RTD_SYMVERS" || return 1
+	done
+}
 
 {
 	echo '/* SPDX-License-Identifier: GPL-2.0 */'
@@ -16,8 +35,14 @@ trap 'rm -rf "$dir"' EXIT INT TERM
 	echo '#ifndef RTDEFER_COMPAT_CONFIG_H'
 	echo '#define RTDEFER_COMPAT_CONFIG_H'
 	for probe in "$@"; do
-		name=RTD_HAVE_$(basename "$probe" .c | tr 'a-z' 'A-Z')
-		if $RTD_PROBE_CC -c -o "$dir/probe.o" "$probe" >"$dir/log" 2>&1; then
+		base=$(basename "$probe")
+		name=RTD_HAVE_$(echo "${base%.*}" | tr 'a-z' 'A-Z')
+		case $base in
+		*.c) kind=c ;;
+		*.sym) kind=sym ;;
+		*) echo "probe.sh: unknown kind of probe: $probe" >&2; exit 1 ;;
+		esac
+		if probe_$kind "$probe"; then
 			echo "#define $name 1"
 		else
 			echo "/* $name is not set */"

@@ -7,6 +7,7 @@
 #define RTD_CHECK_FILE_H
 
 #include <sched.h>
+#include "rtd_threads.h"
 
 /* Read /sys/kernel/debug/<dir>/<name>; the check passed if it says "ok". */
 static inline void rtd_run_check(struct __test_metadata *_metadata,

@@ -9,7 +9,6 @@
 #define RTD_GUEST_H
 
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -112,43 +111,6 @@ static inline int rtd_loaded(const char *name)
 		return 0;
 	snprintf(pat, sizeof(pat), "\n%s ", name);
 	return !strncmp(buf, pat + 1, strlen(pat + 1)) || strstr(buf, pat);
-}
-
-#define RTD_MAX_THREADS 64
-
-struct rtd_threads {
-	int pid[RTD_MAX_THREADS];
-	int cpu[RTD_MAX_THREADS];
-	int n;
-};
-
-/* Kernel threads whose name matches @fmt ("irq_work/%d"), minus @skip's. */
-static inline void rtd_find_threads(struct rtd_threads *t, const char *fmt,
-				    const struct rtd_threads *skip)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	char path[64], comm[64];
-	int pid, cpu, i, skipped;
-
-	t->n = 0;
-	while (d && (e = readdir(d)) && t->n < RTD_MAX_THREADS) {
-		pid = atoi(e->d_name);
-		if (pid <= 0)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-		if (rtd_read_file(path, comm, sizeof(comm)) <= 0 ||
-		    sscanf(comm, fmt, &cpu) != 1)
-			continue;
-		for (skipped = 0, i = 0; skip && i < skip->n; i++)
-			skipped |= skip->pid[i] == pid;
-		if (skipped)
-			continue;
-		t->pid[t->n] = pid;
-		t->cpu[t->n++] = cpu;
-	}
-	if (d)
-		closedir(d);
 }
 
 /* Voluntary plus involuntary context switches of a task. */

@@ -6,6 +6,7 @@
  * user space and drives CPU hotplug and unload.
  */
 #include "rtd_guest.h"
+#include "rtd_threads.h"
 #include "kselftest_harness.h"
 #include "rtd_check_file.h"
 
@@ -26,10 +27,10 @@ FIXTURE_SETUP(iw)
 	rtd_write_file(CPU1_ONLINE, "1");
 	rtd_unload("rtd_test_iw");
 	rtd_unload("rtdefer");
-	rtd_find_threads(&self->kernel_threads, "irq_work/%d", NULL);
+	rtd_find_threads(&self->kernel_threads, "irq_work", NULL);
 	ASSERT_EQ(0, rtd_load("rtdefer", NULL));
 	ASSERT_EQ(0, rtd_load("rtd_test_iw", NULL));
-	rtd_find_threads(&self->ours, "irq_work/%d", &self->kernel_threads);
+	rtd_find_threads(&self->ours, "irq_work", &self->kernel_threads);
 }
 
 FIXTURE_TEARDOWN(iw)

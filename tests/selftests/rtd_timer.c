@@ -28,10 +28,10 @@ FIXTURE_SETUP(tm)
 	rtd_write_file(CPU1_ONLINE, "1");
 	rtd_unload("rtd_test_timer");
 	rtd_unload("rtdefer");
-	rtd_find_threads(&self->kernel_threads, "ktimers/%d", NULL);
+	rtd_find_threads(&self->kernel_threads, "ktimers", NULL);
 	ASSERT_EQ(0, rtd_load("rtdefer", NULL));
 	ASSERT_EQ(0, rtd_load("rtd_test_timer", NULL));
-	rtd_find_threads(&self->ours, "ktimers/%d", &self->kernel_threads);
+	rtd_find_threads(&self->ours, "ktimers", &self->kernel_threads);
 }
 
 FIXTURE_TEARDOWN(tm)
