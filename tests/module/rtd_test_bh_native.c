@@ -4,7 +4,7 @@
  * (system_bh_wq with disable_work, v6.10+) in one scenario.
  */
 #include <linux/atomic.h>
-#include <linux/bottom_half.h>
+#include <linux/cpumask.h>
 #include <linux/workqueue.h>
 #include <rtdefer/rtdefer.h>
 
@@ -29,15 +29,15 @@ struct scenario {
 };
 
 struct bh_ops {
-	bool (*queue)(void *w);
-	bool (*cancel)(void *w);
-	bool (*disable)(void *w);
-	bool (*enable)(void *w);
+	bool (*queue_delayed)(void *w, unsigned long delay);
+	bool (*queue_on)(int cpu, void *w);
+	bool (*cancel)(void *w);	/* cancel_delayed_work */
+	bool (*disable)(void *w);	/* disable_delayed_work */
+	bool (*enable)(void *w);	/* enable_delayed_work */
 	bool (*flush)(void *w);
 	bool (*pending)(void *w);
-	bool (*mod)(void *dw, unsigned long delay);
-	bool (*cancel_delayed)(void *dw);
-	void *(*item)(int i);		/* NORD + 1 items; item(0) is delayed */
+	bool (*mod)(void *w, unsigned long delay);
+	void *(*item)(int i);		/* NORD + 1 items, the work member */
 	void (*drain)(void);
 };
 
@@ -47,38 +47,41 @@ static void step(struct scenario *sc, bool r)
 		sc->res[sc->n++] = r;
 }
 
+/*
+ * Pending states are made with long delays, never by holding BH off: on
+ * PREEMPT_RT kernels without the softirq BKL (v6.17+) local_bh_disable()
+ * does not keep the softirq threads from running queued items.
+ */
+#define LONG (100 * HZ)
+
 static void run_scenario(const struct bh_ops *o, struct scenario *sc)
 {
 	void *w = o->item(0);
-	int i;
+	int i, cpu = cpumask_first(cpu_online_mask);
 
 	step(sc, o->flush(w));
 	step(sc, o->cancel(w));
-	local_bh_disable();
-	step(sc, o->queue(w));
-	step(sc, o->queue(w));
+	step(sc, o->queue_delayed(w, LONG));
+	step(sc, o->queue_delayed(w, LONG));
 	step(sc, o->pending(w));
 	step(sc, o->cancel(w));
 	step(sc, o->pending(w));
-	step(sc, o->queue(w));
+	step(sc, o->queue_delayed(w, LONG));
 	step(sc, o->disable(w));
 	step(sc, o->disable(w));
-	step(sc, o->queue(w));
+	step(sc, o->queue_delayed(w, LONG));
 	step(sc, o->enable(w));
 	step(sc, o->enable(w));
-	step(sc, o->queue(w));
-	local_bh_enable();
+	step(sc, o->queue_delayed(w, 0));
 	o->drain();
 	step(sc, atomic_read(&sc->ran) == 1);
 	step(sc, o->flush(w));
-	local_bh_disable();
-	step(sc, o->mod(w, 100 * HZ));
-	step(sc, o->mod(w, 100 * HZ));
-	step(sc, o->cancel_delayed(w));
-	step(sc, o->cancel_delayed(w));
+	step(sc, o->mod(w, LONG));
+	step(sc, o->mod(w, LONG));
+	step(sc, o->cancel(w));
+	step(sc, o->cancel(w));
 	for (i = 1; i <= NORD; i++)
-		o->queue(o->item(i));
-	local_bh_enable();
+		o->queue_on(cpu, o->item(i));
 	o->drain();
 }
 
@@ -101,24 +104,34 @@ static void rtd_item_fn(struct rtd_work *w)
 	sc_record(&sc_rtd, rtd_to_delayed_work(w) - rtd_items);
 }
 
-static bool rq(void *w)
+static struct rtd_delayed_work *rdw(void *w)
 {
-	return rtd_queue_work(rtd_system_bh_wq, w);
+	return rtd_to_delayed_work(w);
+}
+
+static bool rqd(void *w, unsigned long d)
+{
+	return rtd_queue_delayed_work(rtd_system_bh_wq, rdw(w), d);
+}
+
+static bool rqo(int cpu, void *w)
+{
+	return rtd_queue_work_on(cpu, rtd_system_bh_wq, w);
 }
 
 static bool rc(void *w)
 {
-	return rtd_cancel_work(w);
+	return rtd_cancel_delayed_work(rdw(w));
 }
 
 static bool rd(void *w)
 {
-	return rtd_disable_work(w);
+	return rtd_disable_delayed_work(rdw(w));
 }
 
 static bool re(void *w)
 {
-	return rtd_enable_work(w);
+	return rtd_enable_delayed_work(rdw(w));
 }
 
 static bool rf(void *w)
@@ -128,17 +141,12 @@ static bool rf(void *w)
 
 static bool rp(void *w)
 {
-	return rtd_work_pending(w);
+	return rtd_delayed_work_pending(rdw(w));
 }
 
 static bool rm(void *w, unsigned long d)
 {
-	return rtd_mod_delayed_work(rtd_system_bh_wq, rtd_to_delayed_work(w), d);
-}
-
-static bool rcd(void *w)
-{
-	return rtd_cancel_delayed_work(rtd_to_delayed_work(w));
+	return rtd_mod_delayed_work(rtd_system_bh_wq, rdw(w), d);
 }
 
 static void *ritem(int i)
@@ -152,7 +160,7 @@ static void rdrain(void)
 }
 
 static const struct bh_ops rtd_ops = {
-	rq, rc, rd, re, rf, rp, rm, rcd, ritem, rdrain,
+	rqd, rqo, rc, rd, re, rf, rp, rm, ritem, rdrain,
 };
 
 static struct delayed_work native_items[NORD + 1];
@@ -162,24 +170,29 @@ static void native_item_fn(struct work_struct *w)
 	sc_record(&sc_native, to_delayed_work(w) - native_items);
 }
 
-static bool nq(void *w)
+static bool nqd(void *w, unsigned long d)
 {
-	return queue_work(system_bh_wq, w);
+	return queue_delayed_work(system_bh_wq, to_delayed_work(w), d);
+}
+
+static bool nqo(int cpu, void *w)
+{
+	return queue_work_on(cpu, system_bh_wq, w);
 }
 
 static bool nc(void *w)
 {
-	return cancel_work(w);
+	return cancel_delayed_work(to_delayed_work(w));
 }
 
 static bool nd(void *w)
 {
-	return disable_work(w);
+	return disable_delayed_work(to_delayed_work(w));
 }
 
 static bool ne(void *w)
 {
-	return enable_work(w);
+	return enable_delayed_work(to_delayed_work(w));
 }
 
 static bool nf(void *w)
@@ -189,17 +202,12 @@ static bool nf(void *w)
 
 static bool np(void *w)
 {
-	return work_pending((struct work_struct *)w);
+	return delayed_work_pending(to_delayed_work(w));
 }
 
 static bool nm(void *w, unsigned long d)
 {
 	return mod_delayed_work(system_bh_wq, to_delayed_work(w), d);
-}
-
-static bool ncd(void *w)
-{
-	return cancel_delayed_work(to_delayed_work(w));
 }
 
 static void *nitem(int i)
@@ -213,7 +221,7 @@ static void ndrain(void)
 }
 
 static const struct bh_ops native_ops = {
-	nq, nc, nd, ne, nf, np, nm, ncd, nitem, ndrain,
+	nqd, nqo, nc, nd, ne, nf, np, nm, nitem, ndrain,
 };
 
 int rtd_test_bh_native_show(struct seq_file *m, void *v)

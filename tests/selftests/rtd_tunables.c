@@ -330,6 +330,25 @@ static void expect_file(struct __test_metadata *_metadata, const char *path,
 }
 
 /* Knobs, their files and the threads as documented after a plain load. */
+/*
+ * rtdefer's ktimers/N threads running SCHED_OTHER at @nice (the kernel's own
+ * ktimers/N on RT kernels run SCHED_FIFO, so they do not count).
+ */
+static int ktimers_other_nice(int nice)
+{
+	struct rtd_threads t;
+	int i, n = 0;
+
+	rtd_find_threads(&t, "ktimers", NULL);
+	for (i = 0; i < t.n; i++) {
+		errno = 0;
+		if (sched_getscheduler(t.pid[i]) == SCHED_OTHER &&
+		    getpriority(PRIO_PROCESS, t.pid[i]) == nice && !errno)
+			n++;
+	}
+	return n;
+}
+
 TEST_F(tun, defaults)
 {
 	struct setting fifo1 = { SCHED_FIFO, 1, 0 };
@@ -341,8 +360,10 @@ TEST_F(tun, defaults)
 	expect_class(_metadata, &fifo1);
 	for (i = 0; i < NKNOBS; i++)
 		expect_file(_metadata, knob_path[i], 0644, values[i]);
-	/* no timer class is registered yet, so no directory for it */
-	EXPECT_NE(0, access(ROOT "timer", F_OK));
+	/* the timer class (ktimers/N) has the same knobs and defaults */
+	expect_file(_metadata, ROOT "timer/policy", 0644, "fifo\n");
+	expect_file(_metadata, ROOT "timer/priority", 0644, "1\n");
+	expect_file(_metadata, ROOT "timer/nice", 0644, "0\n");
 	expect_file(_metadata, PARAMS "irq_work_policy", 0444, "fifo\n");
 	expect_file(_metadata, PARAMS "irq_work_prio", 0444, "1\n");
 	expect_file(_metadata, PARAMS "irq_work_nice", 0444, "0\n");
@@ -795,7 +816,10 @@ TEST_F_TIMEOUT(tun, module_parameters_set_initial_values, 120)
 	expect_param(_metadata, "timer_nice", "5\n");
 	expect_param(_metadata, "bh_budget_us", "10\n");
 	expect_param(_metadata, "bh_max_restarts", "1000\n");
-	EXPECT_NE(0, access(ROOT "timer", F_OK));
+	/* the timer class took its parameters: knobs and ktimers/N threads */
+	expect_file(_metadata, ROOT "timer/policy", 0644, "other\n");
+	expect_file(_metadata, ROOT "timer/nice", 0644, "5\n");
+	EXPECT_EQ(sysconf(_SC_NPROCESSORS_ONLN), ktimers_other_nice(5));
 	/* the parameters keep showing the load-time values */
 	EXPECT_EQ(0, write_knob(NICE, "2"));
 	EXPECT_EQ(0, write_knob(BUDGET, "20"));
