@@ -185,13 +185,21 @@ static void rtd_bh_run(struct rtd_bh_pool *pool)
 	unsigned int left = READ_ONCE(rtd_bh_max_restarts);
 
 	raw_spin_lock_irq(&pool->lock);
+	/*
+	 * At least one item per pass, whatever the clock says: under
+	 * emulation or a loaded host the clock can jump past the budget before
+	 * the first item, and a pass that runs nothing would let the normal
+	 * pool overtake the high-priority one.
+	 */
 	while (!list_empty(&pool->worklist)) {
-		if (!left-- || local_clock() >= end) {
+		rtd_bh_run_one(pool);
+		if (list_empty(&pool->worklist))
+			break;
+		if (!--left || local_clock() >= end) {
 			rtd_stat_add(RTD_FAC_BH, RTD_STAT_BUDGET, 1);
 			rtd_bh_raise(pool);
 			break;
 		}
-		rtd_bh_run_one(pool);
 	}
 	raw_spin_unlock_irq(&pool->lock);
 }
