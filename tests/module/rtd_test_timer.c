@@ -33,6 +33,7 @@ struct probe {
 	ktime_t period;
 	bool cancel_self;
 	int self_cancel_ret;
+	int early;		/* runs before the expiry time */
 };
 
 static bool probe_check(struct rtd_timer *t)
@@ -58,6 +59,8 @@ static enum rtd_timer_restart probe_fn(struct rtd_timer *t)
 {
 	struct probe *p = container_of(t, struct probe, t);
 
+	if (ktime_before(hrtimer_cb_get_time(&t->hrt), hrtimer_get_softexpires(&t->hrt)))
+		p->early++;
 	p->cpu = raw_smp_processor_id();
 	p->thread_ok = in_ktimers_thread();
 	p->pid = current->pid;
@@ -196,6 +199,7 @@ static int periodic_show(struct seq_file *m, void *v)
 	msleep(20);
 	if (failed(m, atomic_read(&p->runs) == 20, "ran %d times, want 20",
 		   atomic_read(&p->runs)) ||
+	    failed(m, !p->early, "%d runs came before their expiry", p->early) ||
 	    failed(m, !rtd_timer_active(&p->t), "still active after NORESTART"))
 		goto out;
 	atomic_set(&p->runs, 0);
