@@ -10,9 +10,9 @@
  *
  * A read shows what the class's threads were given; a write applies to all
  * of them at once (rtd_pcpu_class_set()). Errors: -EPERM without
- * CAP_SYS_NICE, -EINVAL for what is not a policy name or a decimal number,
- * -ERANGE for a number out of bounds, -EOPNOTSUPP for what this kernel
- * cannot set.
+ * CAP_SYS_NICE, -E2BIG for a page or more, -EINVAL for what is not a policy
+ * name or a decimal number, -ERANGE for a number out of bounds, -EOPNOTSUPP
+ * for what this kernel cannot set.
  */
 #include <linux/kernel.h>
 #include <linux/kobject.h>
