@@ -7,13 +7,6 @@
 #include "rtd_guest.h"
 #include "kselftest_harness.h"
 
-/*
- * 100 load/unload cycles take 20-40 s in a TCG guest on a busy 2-core host,
- * over the harness's 30 s default; a timeout here only catches a hang.
- */
-#undef TEST_TIMEOUT_DEFAULT
-#define TEST_TIMEOUT_DEFAULT 180
-
 #define VERSION_PATH "/sys/kernel/rtdefer/version"
 
 /* The version the guest's initramfs was built with (from dkms.conf). */

@@ -54,10 +54,11 @@ static inline void rtd_check_threads_idle(struct __test_metadata *_metadata,
 	for (i = 0; i < t->n; i++)
 		before[i] = rtd_task_switches(t->pid[i]);
 	sleep(2);
-	for (i = 0; i < t->n; i++)
+	for (i = 0; i < t->n; i++) {
 		EXPECT_EQ(before[i], rtd_task_switches(t->pid[i])) {
 			TH_LOG("thread of CPU %d woke while idle", t->cpu[i]);
 		}
+	}
 }
 
 #endif /* RTD_CHECK_FILE_H */
