@@ -105,4 +105,10 @@ rtd_all_kernels() { awk '!/^#/ && NF { print $1 }' "$RTD_CONF"; }
 # root so that the relative symlinks between them resolve.
 rtd_kroot() { printf '%s/kernels/%s\n' "$RTD_CACHE" "$1"; }
 rtd_kdir() { printf '%s/usr/src/linux-headers-%s\n' "$(rtd_kroot "$1")" "$(rtd_kernel_field "$1" kver)"; }
-rtd_chroot_dir() { printf '%s/trixie-chroot\n' "$RTD_CACHE"; }
+# rtd_chroot_dir [NAME]: where scripts/chroot.sh keeps chroot NAME (trixie).
+rtd_chroot_dir() {
+	case ${1:-trixie} in
+	trixie) printf '%s/trixie-chroot\n' "$RTD_CACHE" ;;
+	*) printf '%s/chroots/%s\n' "$RTD_CACHE" "$1" ;;
+	esac
+}
