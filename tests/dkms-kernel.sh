@@ -80,9 +80,11 @@ check_devel() {
 	sed -n 's/^EXPORT_SYMBOL_RTDEFER(\(.*\));.*/\1/p' "$RTD_TOP"/src/*.c | sort >"$out/exports.src"
 	awk '$4 == "EXPORT_SYMBOL_GPL" && $5 == "RTDEFER" { print $2 }' "$devel/Module.symvers" |
 		sort >"$out/exports.symvers"
-	diff -u "$out/exports.src" "$out/exports.symvers" &&
-		[ "$(wc -l <"$devel/Module.symvers")" = "$(wc -l <"$out/exports.src")" ] &&
-		[ -s "$out/exports.src" ]
+	diff -u "$out/exports.src" "$out/exports.symvers" || return 1
+	[ "$(wc -l <"$devel/Module.symvers")" = "$(wc -l <"$out/exports.src")" ] &&
+		[ -s "$out/exports.src" ] ||
+		{ echo "Module.symvers: exports not GPL-only in namespace RTDEFER:" &&
+			grep -v -w -f "$out/exports.src" "$devel/Module.symvers"; return 1; }
 }
 
 build_sample() {
