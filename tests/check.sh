@@ -6,7 +6,10 @@
 # checks (checkpatch --strict; a W=1 -Werror build per kernel), boots every
 # kernel in QEMU with the modules and test programs, and prints a per-kernel
 # table and a last line "N passed, N failed[, N skipped]". Exits non-zero on
-# any failure or any kernel that did not report.
+# any failure or any kernel that did not report. Also: rtdefer installed
+# through DKMS per kernel and loaded with modprobe in the guest, the sample
+# consumer built against it (tests/dkms-kernel.sh), the Debian package and its
+# maintainer scripts (tests/package-check.sh), the API docs (make docs).
 #
 # KERNELS="6.1 7.2" runs a subset; RTD_TIMEOUT sets the per-guest timeout,
 # RTD_JOBS how many kernels are built and booted at once (default: CPUs).
