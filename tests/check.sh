@@ -31,7 +31,7 @@ rsync file gcc-12 make libelf-dev libssl-dev bc kmod perl"
 
 # DKMS and Debian packaging, installed without their Recommends (dkms would
 # bring the headers of some kernel along).
-PKG_DEPS="dkms dh-dkms debhelper lintian dpkg-dev"
+PKG_DEPS="dkms dh-dkms debhelper lintian dpkg-dev build-essential"
 
 # install_deps PACKAGES [APT-GET-OPTION...]
 install_deps() {
