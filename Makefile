@@ -45,7 +45,7 @@ uninstall:
 	-modprobe -r rtdefer
 	-dkms remove -m rtdefer -v $(VERSION) --all
 	rm -rf $(DKMS_SRC)
-	rm -f /lib/modules/$(KERNELRELEASE)/updates/rtdefer.ko
+	rm -f /lib/modules/$(KERNELRELEASE)/updates/rtdefer.ko*
 	depmod -a $(KERNELRELEASE)
 
 check:

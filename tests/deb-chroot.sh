@@ -31,6 +31,7 @@ host=$(uname -r)
 old=4.19.0-27-amd64
 confs="/etc/modprobe.d/rtdefer.conf /etc/modules-load.d/rtdefer.conf"
 out=$(mktemp -d)
+[ "$kver" != "$host" ] || rtd_die "$kver is the running kernel: refusing"
 
 status_is() {
 	[ "$(dpkg-query -W -f='${Status}' rtdefer-dkms 2>/dev/null)" = "$1" ] && [ -z "$(dpkg --audit)" ]

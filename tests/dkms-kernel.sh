@@ -29,6 +29,8 @@ kroot=$(rtd_kroot "$id")
 cc=$(rtd_kernel_field "$id" cc)
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$RTD_TOP/dkms.conf")
 arch=$(uname -m)
+# nothing here may ever touch the running kernel's modules
+[ "$kver" != "$(uname -r)" ] || rtd_die "$kver is the running kernel: refusing"
 
 rm -rf "$out"
 mkdir -p "$out"/{src,tree,sample,root/lib/modules/"$kver"}
