@@ -7,14 +7,23 @@
 #   make uninstall       remove what install or dkms put in place
 #   make check           build and test on the kernel matrix in QEMU guests
 #                        (KERNELS="6.1 7.2" for a subset)
+<<<<<<< HEAD
 #   make demo            boot a stock kernel in QEMU with rtdefer and show it
 #                        at work (KERNEL=7.2-rt for another kernel)
+=======
+#   make deb             build the rtdefer-dkms Debian package in build/deb
+#   make docs            regenerate docs/api.md from the kernel-doc comments
+#   make dkms-src DKMS_SRC=DIR   copy what DKMS builds from into DIR
+>>>>>>> packaging
 #   make clean
 
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
 KERNELRELEASE ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KERNELRELEASE)/build
 DKMS_SRC := /usr/src/rtdefer-$(VERSION)
+# What DKMS builds from: the contents of /usr/src/rtdefer-VERSION.
+DKMS_FILES = Kbuild dkms.conf scripts/dkms-make scripts/dkms-post-build \
+	$(shell find include src -name '*.[ch]' -o -name '*.sh' | LC_ALL=C sort)
 
 all: modules
 
@@ -25,10 +34,12 @@ install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates modules_install
 	depmod -a $(KERNELRELEASE)
 
-dkms:
+dkms-src:
 	rm -rf $(DKMS_SRC)
 	mkdir -p $(DKMS_SRC)
-	cp -r Kbuild dkms.conf include src $(DKMS_SRC)/
+	cp -p --parents $(DKMS_FILES) $(DKMS_SRC)/
+
+dkms: dkms-src
 	-dkms remove -m rtdefer -v $(VERSION) --all >/dev/null 2>&1
 	dkms add -m rtdefer -v $(VERSION)
 	dkms build -m rtdefer -v $(VERSION) -k $(KERNELRELEASE)
@@ -39,14 +50,22 @@ uninstall:
 	-modprobe -r rtdefer
 	-dkms remove -m rtdefer -v $(VERSION) --all
 	rm -rf $(DKMS_SRC)
-	rm -f /lib/modules/$(KERNELRELEASE)/updates/rtdefer.ko
+	rm -f /lib/modules/$(KERNELRELEASE)/updates/rtdefer.ko*
 	depmod -a $(KERNELRELEASE)
 
 check:
 	tests/check.sh
 
+<<<<<<< HEAD
 demo:
 	scripts/demo.sh $(KERNEL)
+=======
+deb:
+	scripts/mkdeb.sh build/deb
+
+docs:
+	scripts/mkdocs.sh docs/api.md
+>>>>>>> packaging
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || \
@@ -54,4 +73,8 @@ clean:
 			Module.symvers modules.order generated
 	rm -rf build
 
+<<<<<<< HEAD
 .PHONY: all modules install dkms uninstall check demo clean
+=======
+.PHONY: all modules install dkms dkms-src uninstall check deb docs clean
+>>>>>>> packaging

@@ -105,4 +105,31 @@ rtd_all_kernels() { awk '!/^#/ && NF { print $1 }' "$RTD_CONF"; }
 # root so that the relative symlinks between them resolve.
 rtd_kroot() { printf '%s/kernels/%s\n' "$RTD_CACHE" "$1"; }
 rtd_kdir() { printf '%s/usr/src/linux-headers-%s\n' "$(rtd_kroot "$1")" "$(rtd_kernel_field "$1" kver)"; }
-rtd_chroot_dir() { printf '%s/trixie-chroot\n' "$RTD_CACHE"; }
+# rtd_chroot_dir [NAME]: where scripts/chroot.sh keeps chroot NAME (trixie).
+rtd_chroot_dir() {
+	case ${1:-trixie} in
+	trixie) printf '%s/trixie-chroot\n' "$RTD_CACHE" ;;
+	*) printf '%s/chroots/%s\n' "$RTD_CACHE" "$1" ;;
+	esac
+}
+
+# rtd_step NAME CMD...: run one step of a test script, its output appended
+# to $RTD_STEP_LOG, and print "ok NAME" or "not ok NAME # see LOG" (the
+# lines tests/check.sh records). Returns CMD's status.
+rtd_step() {
+	local name=$1
+	shift
+	echo "== $name: $*" >>"$RTD_STEP_LOG"
+	if "$@" >>"$RTD_STEP_LOG" 2>&1; then
+		echo "ok $name"
+	else
+		echo "not ok $name # see $RTD_STEP_LOG"
+		return 1
+	fi
+}
+
+# rtd_build_log_clean LOG: a kbuild log without any compiler or modpost
+# warning or error (BTF generation skipped for want of vmlinux is fine).
+rtd_build_log_clean() {
+	! grep -i -E 'warning|error' "$1" | grep -v 'Skipping BTF generation'
+}

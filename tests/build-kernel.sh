@@ -33,7 +33,7 @@ set +e
 } >"$out/build.log" 2>&1
 rc=$?
 set -e
-if [ $rc = 0 ] && grep -i -E 'warning|error' "$out/build.log" | grep -v 'Skipping BTF generation' >&2; then
+if [ $rc = 0 ] && ! rtd_build_log_clean "$out/build.log" >&2; then
 	rc=1
 fi
 if [ $rc != 0 ]; then

@@ -6,7 +6,10 @@
 # checks (checkpatch --strict; a W=1 -Werror build per kernel), boots every
 # kernel in QEMU with the modules and test programs, and prints a per-kernel
 # table and a last line "N passed, N failed[, N skipped]". Exits non-zero on
-# any failure or any kernel that did not report.
+# any failure or any kernel that did not report. Also: rtdefer installed
+# through DKMS per kernel and loaded with modprobe in the guest, the sample
+# consumer built against it (tests/dkms-kernel.sh), the Debian package and its
+# maintainer scripts (tests/package-check.sh), the API docs (make docs).
 #
 # KERNELS="6.1 7.2" runs a subset; RTD_TIMEOUT sets the per-guest timeout,
 # RTD_JOBS how many kernels are built and booted at once (default: CPUs).
@@ -26,21 +29,42 @@ SUMMARY=$RESULTS/summary.tsv
 DEPS="qemu-system-x86 busybox-static cpio dwarves debootstrap zstd xz-utils
 rsync file gcc-12 make libelf-dev libssl-dev bc kmod perl"
 
+# DKMS and Debian packaging, installed without their Recommends (dkms would
+# bring the headers of some kernel along).
+PKG_DEPS="dkms dh-dkms debhelper lintian dpkg-dev build-essential"
+
+# install_deps PACKAGES [APT-GET-OPTION...]
 install_deps() {
 	local missing p
-	missing=$(for p in $DEPS; do
+	missing=$(for p in $1; do
 		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'ok installed' || echo "$p"
 	done)
+	shift
 	[ -z "$missing" ] && return 0
 	[ "$(id -u)" = 0 ] || rtd_die "missing packages (install as root): $missing"
 	rtd_log "installing: $(echo $missing)"
-	{ apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing; } \
+	{ apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" $missing; } \
 		>"$BUILD/apt-install.log" 2>&1 ||
 		{ tail -20 "$BUILD/apt-install.log" >&2; rtd_die "apt-get install failed"; }
 }
 
 # record KERNEL TEST RESULT [DETAIL]
 record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "${4:-}" >>"$SUMMARY"; }
+
+# record_results KERNEL FILE: record lines "ok NAME", "skip NAME",
+# "not ok NAME [# DETAIL]" (the guest's results, the test scripts' output).
+record_results() {
+	local line
+	while read -r line; do
+		case $line in
+		"ok "*) record "$1" "${line#ok }" ok ;;
+		"skip "*) record "$1" "${line#skip }" skip ;;
+		"not ok "*"#"*) line=${line#not ok }; record "$1" "${line%% #*}" "not ok" "${line#*#}" ;;
+		"not ok "*) record "$1" "${line#not ok }" "not ok" ;;
+		esac
+	done <"$2"
+	grep '^not ok' "$2" | sed "s/^/  $1: /" >&2
+}
 
 checkpatch() {
 	local log=$RESULTS/checkpatch.log files
@@ -99,7 +123,7 @@ build_selftests() {
 }
 
 run_kernel() {
-	local id=$1 kb=$BUILD/k/$1 out=$RESULTS/$1 version line
+	local id=$1 kb=$BUILD/k/$1 out=$RESULTS/$1 version roots
 	rm -rf "$out"
 	mkdir -p "$out"
 	if "$RTD_TOP/tests/build-kernel.sh" "$id" "$kb" 2>"$out/build.err"; then
@@ -109,22 +133,18 @@ run_kernel() {
 		record "$id" build "not ok"
 		return
 	fi
+	dkms_kernel "$id" "$kb" "$out"
+	roots=(--root "$BUILD/kmod-root")
+	[ -f "$kb/dkms/root/lib/modules/$(rtd_kernel_field "$id" kver)/modules.dep" ] &&
+		roots+=(--root "$kb/dkms/root")
 	version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$RTD_TOP/dkms.conf")
-	"$RTD_TOP/tests/vm/mkinitramfs.sh" "$kb/initramfs.cpio.gz" "$version" \
+	"$RTD_TOP/tests/vm/mkinitramfs.sh" "${roots[@]}" "$kb/initramfs.cpio.gz" "$version" \
 		"$kb"/rtdefer/rtdefer.ko "$kb"/test-module/*.ko -- "$BUILD"/selftests/* ||
 		{ record "$id" initramfs "not ok"; return; }
 	rtd_log "$id: booting $(rtd_kernel_field "$id" kver)"
 	"$RTD_TOP/tests/vm/run-kernel.sh" "$(rtd_kroot "$id")/vmlinux" \
 		"$kb/initramfs.cpio.gz" "$out" "$TIMEOUT"
-	while read -r line; do
-		case $line in
-		"ok "*) record "$id" "${line#ok }" ok ;;
-		"skip "*) record "$id" "${line#skip }" skip ;;
-		"not ok "*"#"*) line=${line#not ok }; record "$id" "${line%% #*}" "not ok" "${line#*#}" ;;
-		"not ok "*) record "$id" "${line#not ok }" "not ok" ;;
-		esac
-	done <"$out/results"
-	grep '^not ok' "$out/results" | sed "s/^/  $id: /" >&2
+	record_results "$id" "$out/results"
 }
 
 report() {
@@ -153,6 +173,64 @@ report() {
 	[ "$f" = 0 ] && [ "$p" -gt 0 ]
 }
 
+# --- DKMS, the Debian package and the API docs ---
+
+# dkms_kernel ID KB OUT: rtdefer through DKMS for kernel ID into KB/dkms
+# (tests/dkms-kernel.sh), whose root becomes the guest's /lib/modules.
+dkms_kernel() {
+	"$RTD_TOP/tests/dkms-kernel.sh" "$1" "$2/dkms" >"$3/dkms.results" 2>"$3/dkms.err"
+	[ -s "$3/dkms.results" ] || echo "not ok dkms # see $3/dkms.err" >"$3/dkms.results"
+	record_results "$1" "$3/dkms.results"
+}
+
+# What the DKMS and package tests share, made before anything runs in
+# parallel: kmod for the guests, and the chroots (created once, cached).
+dkms_prepare() {
+	local id
+	"$RTD_TOP/tests/vm/kmod-root.sh" "$BUILD/kmod-root" || record - kmod-root "not ok"
+	"$RTD_TOP/scripts/chroot.sh" bookworm-dkms || record - chroot:bookworm-dkms "not ok"
+	for id in $KERNELS; do
+		if [ "$(rtd_kernel_field "$id" build)" = trixie ]; then
+			"$RTD_TOP/scripts/chroot.sh" trixie-dkms || record - chroot:trixie-dkms "not ok"
+			break
+		fi
+	done
+}
+
+# package_checks: tests/package-check.sh, its chroot part with the headers of
+# 6.1 (Debian 12's own kernel) or else the first host-built kernel of the run.
+package_checks() {
+	local id kid=
+	for id in 6.1 $KERNELS; do
+		case " $KERNELS " in *" $id "*) ;; *) continue ;; esac
+		if [ "$(rtd_kernel_field "$id" build)" = host ]; then
+			kid=$id
+			break
+		fi
+	done
+	"$RTD_TOP/tests/package-check.sh" "$BUILD/package" $kid \
+		>"$RESULTS/package.results" 2>"$RESULTS/package.err"
+	[ -s "$RESULTS/package.results" ] ||
+		echo "not ok package # see $RESULTS/package.err" >"$RESULTS/package.results"
+	record_results - "$RESULTS/package.results"
+}
+
+# The API reference builds without a warning, and docs/api.md is current.
+docs_check() {
+	local log=$RESULTS/docs.log
+	if "$RTD_TOP/scripts/mkdocs.sh" "$BUILD/docs/api.md" 2>"$log"; then
+		record - docs ok
+		if cmp -s "$BUILD/docs/api.md" "$RTD_TOP/docs/api.md"; then
+			record - docs:current ok
+		else
+			record - docs:current "not ok" "docs/api.md is stale: run make docs"
+		fi
+	else
+		cat "$log" >&2
+		record - docs "not ok" "see $log"
+	fi
+}
+
 main() {
 	local id
 	mkdir -p "$RESULTS"
@@ -160,7 +238,8 @@ main() {
 	for id in $KERNELS; do
 		rtd_kernel_field "$id" kver >/dev/null || rtd_die "unknown kernel '$id' (see scripts/kernels.conf)"
 	done
-	install_deps
+	install_deps "$DEPS"
+	install_deps "$PKG_DEPS" --no-install-recommends
 	if ! "$RTD_TOP/scripts/fetch-kernels.sh" $KERNELS; then
 		record - fetch "not ok"
 		report
@@ -168,8 +247,12 @@ main() {
 	fi
 	checkpatch
 	kerneldoc
+	docs_check
 	build_selftests
-	# one guest per host CPU at a time: each TCG guest uses one host thread
+	dkms_prepare
+	# one guest per host CPU at a time: each TCG guest uses one host thread;
+	# the package checks take a slot too
+	package_checks &
 	for id in $KERNELS; do
 		while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do
 			wait -n

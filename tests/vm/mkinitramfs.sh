@@ -1,11 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# mkinitramfs.sh OUT VERSION MODULE.ko... -- TEST-PROGRAM...
+# mkinitramfs.sh [--root DIR]... OUT VERSION MODULE.ko... -- TEST-PROGRAM...
 # Build the guest's initramfs: busybox-static, tests/vm/init, the modules
 # (under /rtd/modules), the static test programs (under /rtd/tests) and the
-# marker files the test programs look for before they agree to run.
+# marker files the test programs look for before they agree to run. Each
+# --root DIR is copied over the result as it is (e.g. lib/modules/KVER).
 # With RTD_DEMO_SCRIPT set, that script becomes /rtd/demo (see make demo).
 set -euo pipefail
+roots=()
+while [ "${1:-}" = --root ]; do
+	roots+=("$2")
+	shift 2
+done
 out=$1 version=$2
 shift 2
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -31,6 +37,9 @@ for f in "$@"; do
 		continue
 	fi
 	cp "$f" "$stage/rtd/$dest/"
+done
+for r in "${roots[@]}"; do
+	cp -a "$r/." "$stage/"
 done
 (cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -1 >"$out.tmp"
 mv "$out.tmp" "$out"

@@ -1,0 +1,85 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# chroot.sh NAME                          create (once) the chroot NAME
+# chroot.sh NAME run [--overlay DIR] CMD  run CMD inside it
+#
+# Minimal Debian chroots under $RTD_CACHE (debootstrap from the mirror this
+# machine's apt configuration names), recreated when their package list
+# changes:
+#   trixie         gcc-14 and kbuild's needs: builds modules for 7.x kernels,
+#                  whose kbuild tools need glibc >= 2.38 (trixie-chroot.sh)
+#   trixie-dkms    the same plus trixie's dkms: DKMS builds for 7.x kernels
+#   bookworm-dkms  bookworm with dkms and openssl: rtdefer-dkms's package
+#                  install test
+#
+# `run` works in a private mount namespace: every mount it makes (proc, dev,
+# a tmpfs on /tmp, the kernel cache, the source tree, the overlay) disappears
+# with the namespace when CMD ends, whether it succeeds, fails or is killed.
+# With --overlay DIR, the chroot is the read-only lower layer of an overlay
+# whose changes go to DIR (created if needed): the cached chroot stays as
+# debootstrap made it.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+TRIXIE_PKGS=gcc-14,make,libc6-dev,libelf1t64,libssl3t64,dwarves,bc,kmod
+case ${1:-} in
+trixie) SUITE=trixie PKGS=$TRIXIE_PKGS ;;
+trixie-dkms) SUITE=trixie PKGS=$TRIXIE_PKGS,dkms ;;
+bookworm-dkms) SUITE=bookworm PKGS=dkms,gcc-12,make,libc6-dev,libelf1,libssl3,openssl,kmod,xz-utils ;;
+*) rtd_die "usage: $0 trixie|trixie-dkms|bookworm-dkms [run [--overlay DIR] CMD...]" ;;
+esac
+NAME=$1
+DIR=$(rtd_chroot_dir "$NAME")
+shift
+
+create() {
+	[ -f "$DIR/.complete" ] && [ "$(cat "$DIR/.complete")" = "$PKGS" ] && return 0
+	command -v debootstrap >/dev/null || rtd_die "debootstrap is not installed"
+	rtd_log "creating the $NAME chroot (about a minute)"
+	mkdir -p "$(dirname "$DIR")"
+	rm -rf "$DIR.partial"
+	debootstrap --variant=minbase --include="$PKGS" "$SUITE" "$DIR.partial" \
+		"$(rtd_mirror main)" >"$RTD_CACHE/debootstrap-$NAME.log" 2>&1 ||
+		{ tail -20 "$RTD_CACHE/debootstrap-$NAME.log" >&2; rtd_die "debootstrap failed"; }
+	# kbuild calls plain "gcc" for its host tools
+	[ -e "$DIR.partial/usr/bin/gcc" ] || ln -sf gcc-14 "$DIR.partial/usr/bin/gcc"
+	printf '%s\n' "$PKGS" >"$DIR.partial/.complete"
+	rm -rf "$DIR"
+	mv "$DIR.partial" "$DIR"
+}
+
+# run: bind the kernel cache and the source tree at their own paths, so that
+# every absolute path means the same inside and outside.
+run() {
+	local cwd upper=
+	if [ "${1:-}" = --overlay ]; then
+		upper=$2
+		shift 2
+		mkdir -p "$upper"
+		upper=$(cd "$upper" && pwd)
+	fi
+	[ -f "$DIR/.complete" ] || create
+	cwd=$(pwd)
+	unshare --mount --propagation private -- /bin/bash -euc '
+		dir=$1 upper=$2 cache=$3 top=$4 cwd=$5; shift 5
+		if [ -n "$upper" ]; then
+			mkdir -p "$upper/data" "$upper/work" "$upper/root"
+			mount -t overlay overlay -o "lowerdir=$dir,upperdir=$upper/data,workdir=$upper/work" "$upper/root"
+			dir=$upper/root
+		fi
+		mount -t proc proc "$dir/proc"
+		mount --rbind /dev "$dir/dev"
+		mount -t tmpfs tmpfs "$dir/tmp"
+		for p in "$cache" "$top" "$cwd"; do
+			mkdir -p "$dir$p"
+			mount --bind "$p" "$dir$p"
+		done
+		exec chroot "$dir" /bin/sh -c "cd \"\$0\" && exec \"\$@\"" "$cwd" "$@"
+	' bash "$DIR" "$upper" "$RTD_CACHE/kernels" "$RTD_TOP" "$cwd" "$@"
+}
+
+case ${1:-create} in
+create) create ;;
+run) shift; run "$@" ;;
+*) rtd_die "usage: $0 $NAME [create | run [--overlay DIR] CMD...]" ;;
+esac
