@@ -7,14 +7,11 @@
 #   make uninstall       remove what install or dkms put in place
 #   make check           build and test on the kernel matrix in QEMU guests
 #                        (KERNELS="6.1 7.2" for a subset)
-<<<<<<< HEAD
 #   make demo            boot a stock kernel in QEMU with rtdefer and show it
 #                        at work (KERNEL=7.2-rt for another kernel)
-=======
 #   make deb             build the rtdefer-dkms Debian package in build/deb
 #   make docs            regenerate docs/api.md from the kernel-doc comments
 #   make dkms-src DKMS_SRC=DIR   copy what DKMS builds from into DIR
->>>>>>> packaging
 #   make clean
 
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
@@ -56,16 +53,14 @@ uninstall:
 check:
 	tests/check.sh
 
-<<<<<<< HEAD
 demo:
 	scripts/demo.sh $(KERNEL)
-=======
+
 deb:
 	scripts/mkdeb.sh build/deb
 
 docs:
 	scripts/mkdocs.sh docs/api.md
->>>>>>> packaging
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || \
@@ -73,8 +68,4 @@ clean:
 			Module.symvers modules.order generated
 	rm -rf build
 
-<<<<<<< HEAD
-.PHONY: all modules install dkms uninstall check demo clean
-=======
-.PHONY: all modules install dkms dkms-src uninstall check deb docs clean
->>>>>>> packaging
+.PHONY: all modules install dkms dkms-src uninstall check demo deb docs clean
