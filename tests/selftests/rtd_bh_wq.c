@@ -106,17 +106,8 @@ TEST_F(bh, drain_and_destroy_with_pending_work)
  */
 TEST_F_TIMEOUT(bh, hotplug_10000_items_exact, 120)
 {
-	int i;
-
 	run_check(_metadata, "hotplug_start");
-	for (i = 0; i < 3; i++) {
-		usleep(50 * 1000);
-		ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "0"));
-		usleep(50 * 1000);
-		ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "1"));
-	}
-	usleep(50 * 1000);
-	ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "0"));
+	rtd_cycle_cpu1_ending_down(_metadata, 3, 50);
 	run_check(_metadata, "hotplug_stop");
 	ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "1"));
 }

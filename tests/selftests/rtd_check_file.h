@@ -61,4 +61,25 @@ static inline void rtd_check_threads_idle(struct __test_metadata *_metadata,
 	}
 }
 
+#define RTD_CPU1_ONLINE "/sys/devices/system/cpu/cpu1/online"
+
+/*
+ * Take CPU 1 down and up @cycles times, @pause_ms apart, and leave it down:
+ * what was queued on it must then have moved to a live CPU.
+ */
+static inline void rtd_cycle_cpu1_ending_down(struct __test_metadata *_metadata,
+					      int cycles, int pause_ms)
+{
+	int i;
+
+	for (i = 0; i < cycles; i++) {
+		usleep(pause_ms * 1000);
+		ASSERT_EQ(0, rtd_write_file(RTD_CPU1_ONLINE, "0"));
+		usleep(pause_ms * 1000);
+		ASSERT_EQ(0, rtd_write_file(RTD_CPU1_ONLINE, "1"));
+	}
+	usleep(pause_ms * 1000);
+	ASSERT_EQ(0, rtd_write_file(RTD_CPU1_ONLINE, "0"));
+}
+
 #endif /* RTD_CHECK_FILE_H */

@@ -150,16 +150,8 @@ TEST_F_TIMEOUT(tm, bound_task_exit_leaks_nothing, 120)
 /* 10000 timers across both CPUs while CPU 1 goes down and up, ending down. */
 TEST_F_TIMEOUT(tm, hotplug_10000_timers_exact, 120)
 {
-	int i;
-
 	run_check(_metadata, "hotplug_start");
-	for (i = 0; i < 2; i++) {
-		usleep(20 * 1000);
-		ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "0"));
-		usleep(20 * 1000);
-		ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "1"));
-	}
-	ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "0"));
+	rtd_cycle_cpu1_ending_down(_metadata, 2, 20);
 	run_check(_metadata, "hotplug_stop");
 	ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "1"));
 }
