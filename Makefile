@@ -7,6 +7,8 @@
 #   make uninstall       remove what install or dkms put in place
 #   make check           build and test on the kernel matrix in QEMU guests
 #                        (KERNELS="6.1 7.2" for a subset)
+#   make bench           benchmark against the kernels' own mechanisms in QEMU
+#                        guests (KERNELS=..., BOOTS=n): build/bench/report.md
 #   make clean
 
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
@@ -43,10 +45,13 @@ uninstall:
 check:
 	tests/check.sh
 
+bench:
+	scripts/bench.sh
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || \
 		rm -rf src/*.o src/.*.cmd *.o *.ko *.mod *.mod.c .*.cmd \
 			Module.symvers modules.order generated
 	rm -rf build
 
-.PHONY: all modules install dkms uninstall check clean
+.PHONY: all modules install dkms uninstall check bench clean

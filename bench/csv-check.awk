@@ -45,9 +45,10 @@ FNR == 1 && $0 == "kernel,mechanism,scenario,metric,value" { next }
 	if (!($3 in SCEN)) problem("unknown scenario")
 	if (!($4 in METRIC)) problem("unknown metric")
 	if ($5 !~ /^[0-9]+(\.[0-9]+)?$/) problem("value is not a decimal number")
-	key = $2 SUBSEP $3 SUBSEP $4
+	key = $1 SUBSEP $2 SUBSEP $3 SUBSEP $4
 	if (key in SEEN) problem("duplicate figure")
-	SEEN[key] = $5
+	SEEN[key] = 1
+	HAVE[$2, $3, $4] = $5
 }
 
 END {
@@ -73,9 +74,9 @@ function check_presence(  line, w, s, n, i, k) {
 		for (i = 1; i <= k; i++) {
 			if (s[i] == "idle")
 				continue
-			if (!((w[1] SUBSEP s[i] SUBSEP "samples") in SEEN) ||
-			    SEEN[w[1], s[i], "samples"] + 0 <= 0 ||
-			    !((w[1] SUBSEP s[i] SUBSEP "lat_p50_ns") in SEEN)) {
+			if (!((w[1] SUBSEP s[i] SUBSEP "samples") in HAVE) ||
+			    HAVE[w[1], s[i], "samples"] + 0 <= 0 ||
+			    !((w[1] SUBSEP s[i] SUBSEP "lat_p50_ns") in HAVE)) {
 				printf "%s: no samples in scenario %s\n", w[1], s[i]
 				bad++
 			}

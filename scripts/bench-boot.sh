@@ -34,6 +34,7 @@ gcc -static -O2 -Wall -Wextra -Werror -I"$RTD_TOP/tests/selftests" \
 	rtd_die "cannot build rtd_hog"
 cp "$RTD_TOP/bench/csv-check.awk" "$stage/rtd/bench/"
 printf 'PARAMS="%s"\nIDLE_SECS=%s\n' "$params" "$idle_secs" >"$stage/rtd/bench/bench.conf"
+echo "$params" >"$out/params"
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$RTD_TOP/dkms.conf")
 "$RTD_TOP/tests/vm/mkinitramfs.sh" "$stage/base.cpio.gz" "$version" \
 	"$kb/rtdefer/rtdefer.ko" "$kb/bench/rtd_bench.ko" -- \

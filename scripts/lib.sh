@@ -106,3 +106,18 @@ rtd_all_kernels() { awk '!/^#/ && NF { print $1 }' "$RTD_CONF"; }
 rtd_kroot() { printf '%s/kernels/%s\n' "$RTD_CACHE" "$1"; }
 rtd_kdir() { printf '%s/usr/src/linux-headers-%s\n' "$(rtd_kroot "$1")" "$(rtd_kernel_field "$1" kver)"; }
 rtd_chroot_dir() { printf '%s/trixie-chroot\n' "$RTD_CACHE"; }
+
+# rtd_install_packages LOG PKG...: install the Debian packages that are
+# missing (as root; otherwise name them and fail).
+rtd_install_packages() {
+	local log=$1 missing p
+	shift
+	missing=$(for p in "$@"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'ok installed' || echo "$p"
+	done)
+	[ -z "$missing" ] && return 0
+	[ "$(id -u)" = 0 ] || rtd_die "missing packages (install as root): $(echo $missing)"
+	rtd_log "installing: $(echo $missing)"
+	{ apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing; } \
+		>"$log" 2>&1 || { tail -20 "$log" >&2; rtd_die "apt-get install failed"; }
+}
