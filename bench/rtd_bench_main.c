@@ -246,7 +246,9 @@ static int rb_run(enum rb_scen s)
 		return PTR_ERR(t);
 	kthread_bind(t, rb_cpu);
 	wake_up_process(t);
-	wait_for_completion(&job.done);
+	/* a run takes minutes: wake up now and then, the hung task check looks */
+	while (!wait_for_completion_timeout(&job.done, 10 * HZ))
+		cond_resched();
 	kthread_stop(t);
 	return job.ret;
 }
