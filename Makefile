@@ -12,6 +12,8 @@
 #   make deb             build the rtdefer-dkms Debian package in build/deb
 #   make docs            regenerate docs/api.md from the kernel-doc comments
 #   make dkms-src DKMS_SRC=DIR   copy what DKMS builds from into DIR
+#   make bench           benchmark against the kernels' own mechanisms in QEMU
+#                        guests (KERNELS=..., BOOTS=n): build/bench/report.md
 #   make clean
 
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
@@ -62,10 +64,13 @@ deb:
 docs:
 	scripts/mkdocs.sh docs/api.md
 
+bench:
+	scripts/bench.sh
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || \
 		rm -rf src/*.o src/.*.cmd *.o *.ko *.mod *.mod.c .*.cmd \
 			Module.symvers modules.order generated
 	rm -rf build
 
-.PHONY: all modules install dkms dkms-src uninstall check demo deb docs clean
+.PHONY: all modules install dkms dkms-src uninstall check demo deb docs bench clean

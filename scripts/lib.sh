@@ -133,3 +133,18 @@ rtd_step() {
 rtd_build_log_clean() {
 	! grep -i -E 'warning|error' "$1" | grep -v 'Skipping BTF generation'
 }
+
+# rtd_install_packages LOG PKG...: install the Debian packages that are
+# missing (as root; otherwise name them and fail).
+rtd_install_packages() {
+	local log=$1 missing p
+	shift
+	missing=$(for p in "$@"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'ok installed' || echo "$p"
+	done)
+	[ -z "$missing" ] && return 0
+	[ "$(id -u)" = 0 ] || rtd_die "missing packages (install as root): $(echo $missing)"
+	rtd_log "installing: $(echo $missing)"
+	{ apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing; } \
+		>"$log" 2>&1 || { tail -20 "$log" >&2; rtd_die "apt-get install failed"; }
+}

@@ -145,7 +145,37 @@ run_kernel() {
 	"$RTD_TOP/tests/vm/run-kernel.sh" "$(rtd_kroot "$id")/vmlinux" \
 		"$kb/initramfs.cpio.gz" "$out" "$TIMEOUT"
 	record_results "$id" "$out/results"
+	bench_smoke "$id"
 }
+
+# --- benchmark smoke run (bench/, issue 7) ---
+# The checker must reject malformed CSV before its verdicts are trusted.
+bench_csv_check() {
+	if "$RTD_TOP/bench/csv-check-test.sh" >"$RESULTS/bench-csv-check.log" 2>&1; then
+		record - bench-csv-check ok
+	else
+		grep '^not ok' "$RESULTS/bench-csv-check.log" >&2
+		record - bench-csv-check "not ok" "see $RESULTS/bench-csv-check.log"
+	fi
+}
+
+# One short extra guest per kernel: the benchmark with tiny counts. It
+# asserts the CSV's format and that every mechanism produced samples,
+# never timing.
+bench_smoke() {
+	local id=$1 out=$RESULTS/$1/bench line
+	"$RTD_TOP/scripts/bench-boot.sh" "$id" "$BUILD/k/$id" "$out" smoke 240 \
+		>"$out.log" 2>&1
+	[ -f "$out/results" ] || { record "$id" bench:boot "not ok" "see $out.log"; return; }
+	while read -r line; do
+		case $line in
+		"ok "*) record "$id" "bench:${line#ok }" ok ;;
+		"not ok "*) record "$id" "bench:${line#not ok }" "not ok" ;;
+		esac
+	done <"$out/results"
+	grep '^not ok' "$out/results" | sed "s/^/  $id bench: /" >&2
+}
+# --- end of the benchmark smoke run ---
 
 report() {
 	local id p f s
@@ -248,6 +278,7 @@ main() {
 	checkpatch
 	kerneldoc
 	docs_check
+	bench_csv_check
 	build_selftests
 	dkms_prepare
 	# one guest per host CPU at a time: each TCG guest uses one host thread;

@@ -1,0 +1,309 @@
+# SPDX-License-Identifier: GPL-2.0
+# report.awk: the benchmark report (Markdown) from per-boot results.
+#
+#   awk -f report.awk -v date=... -v params=... -v plots=DIR BOOT.csv...
+#
+# Each file is one guest boot's results.csv (kernel,mechanism,scenario,
+# metric,value). Every ratio is rtdefer's figure over the native one, taken
+# within one boot; a cell shows the median of the per-boot ratios and, with
+# more than one boot, their range. Values are medians over the boots.
+
+BEGIN {
+	FS = ","
+	# rtdefer's mechanisms and their native counterparts, by family
+	FAM[1] = "irq_work"; RTD[1] = "rtd_irq_work"
+	NAT[1] = "irq_work_hard kthread_worker_fifo1 system_highpri_wq rt_irq_work_thread"
+	FAM[2] = "bh"; RTD[2] = "rtd_bh"; NAT[2] = "tasklet native_bh"
+	FAM[3] = "bh"; RTD[3] = "rtd_bh_highpri"; NAT[3] = "tasklet_hi native_bh_highpri"
+	FAM[4] = "timer"; RTD[4] = "rtd_timer"; NAT[4] = "hrtimer_hard hrtimer_soft rt_ktimers"
+	FAM[5] = "timer"; RTD[5] = "rtd_timer_task"; NAT[5] = "hrtimer_hard hrtimer_soft rt_ktimers"
+	NFAM = 5
+	nscen = split("task hardirq remote load storm idle", SCENS, " ")
+	nmet = split("lat_p50_ns lat_p99_ns lat_p999_ns lat_max_ns throughput_per_s " \
+		     "cost_queue_ns cost_run_ns cost_growth_1e6_over_1e3 " \
+		     "idle_wakeups_per_s mem_per_cpu_bytes", METS, " ")
+	UNIT["lat_p50_ns"] = "µs"; UNIT["lat_p99_ns"] = "µs"
+	UNIT["lat_p999_ns"] = "µs"; UNIT["lat_max_ns"] = "µs"
+	UNIT["mem_per_cpu_bytes"] = "KiB"
+}
+
+FNR == 1 { boot = FILENAME; next }
+
+{
+	k = $1
+	if (!(k in NB)) {
+		KERN[++nk] = k
+		NB[k] = 0
+	}
+	if (!((k, boot) in BIDX)) {
+		BIDX[k, boot] = ++NB[k]
+	}
+	b = BIDX[k, boot]
+	V[k, $2, $3, $4, b] = $5 + 0
+	HAS[k, $2, $3, $4] = 1
+	HASM[k, $2] = 1
+}
+
+function sort_(a, n,  i, j, t) {
+	for (i = 2; i <= n; i++)
+		for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+			t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+		}
+}
+
+function med_(a, n) {
+	sort_(a, n)
+	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+
+# Median over the boots of one figure; "" if missing.
+function value(k, m, s, met,  b, n, a) {
+	n = 0
+	for (b = 1; b <= NB[k]; b++)
+		if ((k, m, s, met, b) in V)
+			a[++n] = V[k, m, s, met, b]
+	return n ? med_(a, n) : ""
+}
+
+# Per-boot ratios m1/m2 (or of two scenarios): sets RMED, RMIN, RMAX, RN.
+function ratio(k, m1, s1, m2, s2, met,  b, n, a) {
+	n = 0
+	for (b = 1; b <= NB[k]; b++)
+		if ((k, m1, s1, met, b) in V && (k, m2, s2, met, b) in V &&
+		    V[k, m2, s2, met, b] > 0)
+			a[++n] = V[k, m1, s1, met, b] / V[k, m2, s2, met, b]
+	RN = n
+	if (!n)
+		return 0
+	RMED = med_(a, n)
+	RMIN = a[1]
+	RMAX = a[n]
+	return 1
+}
+
+function fmt_ratio() {
+	if (!RN)
+		return "–"
+	if (RN == 1)
+		return sprintf("%.2f", RMED)
+	return sprintf("%.2f (%.2f–%.2f)", RMED, RMIN, RMAX)
+}
+
+function fmt_value(x, met) {
+	if (x == "")
+		return "–"
+	if (UNIT[met] == "µs")
+		return sprintf("%.1f", x / 1000)
+	if (UNIT[met] == "KiB")
+		return sprintf("%.0f", x / 1024)
+	if (met ~ /growth|wakeups/)
+		return sprintf("%.2f", x)
+	return sprintf("%.0f", x)
+}
+
+function metric_name(met) {
+	return UNIT[met] != "" ? met " (" UNIT[met] ")" : met
+}
+
+# One table: rtdefer's mechanism against each native one present.
+function family_table(k, f,  n, nat, i, j, s, met, row, hdr, sep, r, x) {
+	n = split(NAT[f], nat, " ")
+	hdr = "| scenario | metric | " RTD[f]
+	sep = "|---|---|---:"
+	for (i = 1; i <= n; i++) {
+		if (!((k, nat[i]) in HASM))
+			continue
+		hdr = hdr " | " nat[i] " | ratio"
+		sep = sep "|---:|---:"
+	}
+	print hdr " |"
+	print sep "|"
+	for (i = 1; i <= nscen; i++) {
+		s = SCENS[i]
+		for (j = 1; j <= nmet; j++) {
+			met = METS[j]
+			if (!((k, RTD[f], s, met) in HAS))
+				continue
+			row = "| " s " | " metric_name(met) " | " fmt_value(value(k, RTD[f], s, met), met)
+			for (r = 1; r <= n; r++) {
+				if (!((k, nat[r]) in HASM))
+					continue
+				x = value(k, nat[r], s, met)
+				ratio(k, RTD[f], s, nat[r], s, met)
+				row = row " | " fmt_value(x, met) " | " fmt_ratio()
+			}
+			print row " |"
+		}
+	}
+	print ""
+}
+
+# Goal checks: one line per check, "met" when every boot's ratio median
+# is on the right side of the bound.
+function verdict(ok) { return ok ? "met" : "**not met**" }
+
+function check(k, goal, what, m1, s1, m2, s2, met, op, bound,  ok) {
+	if (!ratio(k, m1, s1, m2, s2, met))
+		return
+	ok = op == "<=" ? RMED <= bound : RMED >= bound
+	GOALS = GOALS sprintf("| %s | %s | %s | %s %s %.2f | %s |\n", k, goal, what,
+			      fmt_ratio(), op, bound, verdict(ok))
+	SUM[goal, k] = (goal, k) in SUM ? SUM[goal, k] && ok : ok
+}
+
+function check_irq_work(k,  i, s, met) {
+	for (i = 1; i <= 4; i++) {
+		s = SCENS[i]
+		for (met = 1; met <= 2; met++) {
+			check(k, "G1", s " " METS[met] " vs kthread_worker_fifo1",
+			      "rtd_irq_work", s, "kthread_worker_fifo1", s, METS[met], "<=", 1.0)
+			check(k, "G1", s " " METS[met] " vs rt_irq_work_thread",
+			      "rtd_irq_work", s, "rt_irq_work_thread", s, METS[met], "<=", 1.1)
+		}
+	}
+	check(k, "G1", "storm throughput vs kthread_worker_fifo1", "rtd_irq_work", "storm",
+	      "kthread_worker_fifo1", "storm", "throughput_per_s", ">=", 1.0)
+	check(k, "G1", "storm throughput vs rt_irq_work_thread", "rtd_irq_work", "storm",
+	      "rt_irq_work_thread", "storm", "throughput_per_s", ">=", 1.0)
+}
+
+function check_bh(k, rtd, nat, tl,  i, s) {
+	check(k, "G2", rtd " storm throughput vs " nat, rtd, "storm", nat, "storm",
+	      "throughput_per_s", ">=", 1.0)
+	for (i = 1; i <= 4; i++) {
+		s = SCENS[i]
+		check(k, "G2", rtd " " s " lat_p50_ns vs " nat, rtd, s, nat, s,
+		      "lat_p50_ns", "<=", 1.1)
+	}
+	if ((k, nat) in HASM)
+		return
+	# no native BH workqueue (5.10, 6.1): within 1.1x of a tasklet
+	check(k, "G2", rtd " storm throughput vs " tl, rtd, "storm", tl, "storm",
+	      "throughput_per_s", ">=", 1 / 1.1)
+	for (i = 1; i <= 4; i++) {
+		s = SCENS[i]
+		if ((k, tl, s, "lat_p50_ns") in HAS)
+			check(k, "G2", rtd " " s " lat_p50_ns vs " tl, rtd, s, tl, s,
+			      "lat_p50_ns", "<=", 1.1)
+	}
+}
+
+function check_load(k,  m, i, n, ms) {
+	n = split("rtd_irq_work rtd_timer", ms, " ")
+	for (i = 1; i <= n; i++)
+		check(k, "G3", ms[i] " lat_p99_ns load / hardirq (idle system)",
+		      ms[i], "load", ms[i], "hardirq", "lat_p99_ns", "<=", 2.0)
+}
+
+function check_idle(k,  i, n, ms, x, ok) {
+	n = split("rtd_irq_work rtd_timer", ms, " ")
+	for (i = 1; i <= n; i++) {
+		x = value(k, ms[i], "idle", "idle_wakeups_per_s")
+		if (x == "")
+			continue
+		ok = x == 0
+		GOALS = GOALS sprintf("| %s | G4 | %s idle_wakeups_per_s | %s = 0 | %s |\n",
+				      k, ms[i], fmt_value(x, "idle_wakeups_per_s"), verdict(ok))
+		SUM["G4", k] = ("G4", k) in SUM ? SUM["G4", k] && ok : ok
+	}
+	n = split("rtd_irq_work rtd_bh rtd_bh_highpri", ms, " ")
+	for (i = 1; i <= n; i++) {
+		x = value(k, ms[i], "storm", "cost_growth_1e6_over_1e3")
+		if (x == "")
+			continue
+		ok = x >= 0.8 && x <= 1.2
+		GOALS = GOALS sprintf("| %s | G4 | %s cost_growth_1e6_over_1e3 | %.2f in 0.80–1.20 | %s |\n",
+				      k, ms[i], x, verdict(ok))
+		SUM["G4", k] = ("G4", k) in SUM ? SUM["G4", k] && ok : ok
+	}
+}
+
+function contrast_load(k,  i, n, ms) {
+	n = split("irq_work_hard hrtimer_hard rtd_irq_work kthread_worker_fifo1 " \
+		  "system_highpri_wq rt_irq_work_thread rtd_bh tasklet native_bh " \
+		  "rtd_timer hrtimer_soft rt_ktimers", ms, " ")
+	for (i = 1; i <= n; i++) {
+		if (!ratio(k, ms[i], "load", ms[i], "hardirq", "lat_p99_ns"))
+			continue
+		printf "| %s | %s | %s | %s | %s |\n", k, ms[i],
+		       fmt_value(value(k, ms[i], "hardirq", "lat_p99_ns"), "lat_p99_ns"),
+		       fmt_value(value(k, ms[i], "load", "lat_p99_ns"), "lat_p99_ns"), fmt_ratio()
+	}
+}
+
+function summary(  i, g, row, ng, G, GN) {
+	ng = split("G1 G2 G3 G4", G, " ")
+	GN["G1"] = "threaded irq_work: p50/p99 ≤ 1.0× FIFO-1 kthread_worker, ≤ 1.1× RT irq_work thread; throughput ≥ 1.0×"
+	GN["G2"] = "BH workqueue: throughput ≥ 1.0×, p50 ≤ 1.1× native system_bh_wq; within 1.1× of a tasklet on 5.10/6.1"
+	GN["G3"] = "under SCHED_OTHER load, thread paths' p99 ≤ 2× their idle-system p99"
+	GN["G4"] = "0 wake-ups/s idle; per-item cost flat (±20%) from 1e3 to 1e6 items"
+	row = "| goal |"
+	for (i = 1; i <= nk; i++)
+		row = row " " KERN[i] " |"
+	print row
+	row = "|---|"
+	for (i = 1; i <= nk; i++)
+		row = row "---|"
+	print row
+	for (g = 1; g <= ng; g++) {
+		row = "| " G[g] ": " GN[G[g]] " |"
+		for (i = 1; i <= nk; i++)
+			row = row " " ((G[g], KERN[i]) in SUM ? (SUM[G[g], KERN[i]] ? "met" : "**not met**") : "–") " |"
+		print row
+	}
+	print ""
+}
+
+END {
+	for (i = 1; i <= nk; i++) {
+		k = KERN[i]
+		check_irq_work(k)
+		check_bh(k, "rtd_bh", "native_bh", "tasklet")
+		check_bh(k, "rtd_bh_highpri", "native_bh_highpri", "tasklet_hi")
+		check_load(k)
+		check_idle(k)
+	}
+	print "# rtdefer benchmark report"
+	print ""
+	printf "Generated %s by `make bench`. Kernels and boots:\n\n", date
+	for (i = 1; i <= nk; i++)
+		printf "- `%s`: %d boot(s)\n", KERN[i], NB[KERN[i]]
+	print ""
+	printf "Module parameters: `%s`.\n\n", params
+	print "Every ratio is rtdefer's figure divided by the native one, both measured"
+	print "in the same guest boot with the mechanisms interleaved item by item; a"
+	print "cell shows the median of the per-boot ratios and, with several boots,"
+	print "their range. Latency ratios below 1 and throughput ratios above 1 favour"
+	print "rtdefer. Values are medians over the boots. The guests run under QEMU TCG"
+	print "(no KVM): absolute times are those of an emulated machine, only the ratios"
+	print "carry over. Scenario and metric definitions: `bench/README.md`."
+	print ""
+	print "## Goals (issue 7)"
+	print ""
+	summary()
+	print "### Every check"
+	print ""
+	print "| kernel | goal | check | ratio | verdict |"
+	print "|---|---|---|---|---|"
+	printf "%s\n", GOALS
+	print "### Load against the idle system (p99, µs)"
+	print ""
+	print "| kernel | mechanism | hardirq (idle) | load | ratio |"
+	print "|---|---|---:|---:|---:|"
+	for (i = 1; i <= nk; i++)
+		contrast_load(KERN[i])
+	print ""
+	for (i = 1; i <= nk; i++) {
+		k = KERN[i]
+		printf "## %s\n\n", k
+		for (f = 1; f <= NFAM; f++) {
+			if (!((k, RTD[f]) in HASM))
+				continue
+			printf "### %s\n\n", RTD[f]
+			family_table(k, f)
+		}
+		if (plots != "")
+			printf "Latency distributions: [irq_work](%s/%s-irq_work.png), [bh](%s/%s-bh.png), [timer](%s/%s-timer.png).\n\n",
+			       plots, k, plots, k, plots, k
+	}
+}

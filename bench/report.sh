@@ -1,0 +1,25 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# report.sh DIR: turn the boots of a `make bench` run into its results.
+#
+# Reads DIR/runs/KERNEL/bootNN/{results,quantiles}.csv of every boot that
+# passed (marked "ok") and writes DIR/results.csv (median over the boots of
+# every figure; the contract's columns), DIR/quantiles.csv, DIR/report.md
+# (tables, ratios, goals) and DIR/plots/*.png.
+set -eu
+dir=$1
+here=$(cd "$(dirname "$0")" && pwd)
+boots=$(for ok in "$dir"/runs/*/boot*/ok; do [ -f "$ok" ] && dirname "$ok"; done)
+[ -n "$boots" ] || { echo "report.sh: no boot passed in $dir/runs" >&2; exit 1; }
+
+# shellcheck disable=SC2086 # one directory per word
+awk -f "$here/merge.awk" $(for b in $boots; do echo "$b/results.csv"; done) >"$dir/results.csv"
+awk -f "$here/merge.awk" $(for b in $boots; do echo "$b/quantiles.csv"; done) >"$dir/quantiles.csv"
+awk -f "$here/csv-check.awk" "$dir/results.csv" >"$dir/csv-check.log" ||
+	{ cat "$dir/csv-check.log" >&2; exit 1; }
+rm -rf "$dir/plots"
+"$here/plot.sh" "$dir/quantiles.csv" "$dir/plots"
+params=$(cat "$(echo "$boots" | head -1)/params" 2>/dev/null || echo unknown)
+awk -f "$here/report.awk" -v date="$(date -u '+%Y-%m-%d %H:%M UTC')" \
+	-v params="$params" -v plots=plots \
+	$(for b in $boots; do echo "$b/results.csv"; done) >"$dir/report.md"

@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# bench.sh: make bench. Boot every kernel of the matrix (one after another,
+# BOOTS times each) with the benchmark only, then write build/bench/
+# results.csv, report.md and plots/ (bench/report.sh).
+#
+# KERNELS="6.1 7.2" for a subset; BOOTS=3 for more boots (the report gives
+# the median of the per-boot ratios and their range); RTD_BENCH_PARAMS for
+# other rtd_bench module parameters; RTD_BENCH_TIMEOUT per guest (s).
+# Nothing is loaded into this machine's kernel: everything runs in QEMU.
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+
+OUT=$RTD_TOP/build/bench
+KERNELS=${KERNELS:-$(rtd_all_kernels | tr '\n' ' ')}
+BOOTS=${BOOTS:-1}
+TIMEOUT=${RTD_BENCH_TIMEOUT:-1500}
+DEPS="qemu-system-x86 busybox-static cpio gnuplot-nox debootstrap dwarves zstd
+xz-utils file gcc-12 make libelf-dev libssl-dev bc kmod perl"
+
+# bench_kernel ID: build, then boot BOOTS times; a boot that passed gets "ok".
+bench_kernel() {
+	local id=$1 kb=$OUT/k/$1 b dir failed=0
+	rtd_log "$id: building"
+	"$RTD_TOP/tests/build-kernel.sh" "$id" "$kb" 2>"$OUT/$id.build.err" ||
+		{ cat "$OUT/$id.build.err" >&2; return 1; }
+	for b in $(seq 1 "$BOOTS"); do
+		dir=$OUT/runs/$id/boot$(printf %02d "$b")
+		rm -rf "$dir"
+		rtd_log "$id: boot $b of $BOOTS"
+		if "$RTD_TOP/scripts/bench-boot.sh" "$id" "$kb" "$dir" full "$TIMEOUT"; then
+			touch "$dir/ok"
+		else
+			grep '^not ok' "$dir/results" | sed "s|^|  $id boot $b: |" >&2
+			failed=1
+		fi
+	done
+	return $failed
+}
+
+main() {
+	local id failed=0
+	mkdir -p "$OUT"
+	for id in $KERNELS; do
+		rtd_kernel_field "$id" kver >/dev/null || rtd_die "unknown kernel '$id' (see scripts/kernels.conf)"
+	done
+	rtd_install_packages "$OUT/apt-install.log" $DEPS
+	"$RTD_TOP/scripts/fetch-kernels.sh" $KERNELS || rtd_die "fetching kernels failed"
+	rm -rf "$OUT/runs"
+	for id in $KERNELS; do
+		bench_kernel "$id" || failed=1
+	done
+	"$RTD_TOP/bench/report.sh" "$OUT" || failed=1
+	rtd_log "report: $OUT/report.md"
+	exit $failed
+}
+
+main "$@"
