@@ -412,9 +412,16 @@ static int cancel_sync_body(void *arg)
 	struct rec *r = t->r;
 	int i, round;
 
-	r->spin_us = 100000;
+	/*
+	 * Short runs and a bounded chain: under single-threaded TCG a CPU
+	 * spinning in BH context lets the other vCPU run only at round-robin
+	 * switches, so waits must stay far below the soft-lockup threshold.
+	 * A disable that failed to stop the chain still shows as runs after
+	 * cancel_sync returned.
+	 */
+	r->spin_us = 20000;
 	for (round = 0; round < 2; round++) {
-		r->requeue = 1000;
+		r->requeue = 50;
 		rtd_queue_work_on(t->a, rtd_system_bh_wq, &r->dw.work);
 		for (i = 0; i < 10000 && !atomic_read(&r->running); i++)
 			usleep_range(50, 100);
