@@ -22,7 +22,7 @@ KDIR ?= /lib/modules/$(KERNELRELEASE)/build
 DKMS_SRC := /usr/src/rtdefer-$(VERSION)
 # What DKMS builds from: the contents of /usr/src/rtdefer-VERSION.
 DKMS_FILES = Kbuild dkms.conf scripts/dkms-make scripts/dkms-post-build \
-	$(shell find include src -name '*.[ch]' -o -name '*.sh' | LC_ALL=C sort)
+	$(shell find include src -name '*.[ch]' -o -name '*.sh' -o -name '*.sym' | LC_ALL=C sort)
 
 all: modules
 
