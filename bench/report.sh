@@ -9,7 +9,12 @@
 set -eu
 dir=$1
 here=$(cd "$(dirname "$0")" && pwd)
-boots=$(for ok in "$dir"/runs/*/boot*/ok; do [ -f "$ok" ] && dirname "$ok"; done)
+# in the matrix's order (sort -V: 6.12 before 6.12-rt)
+boots=$(for ok in "$dir"/runs/*/boot*/ok; do
+	[ -f "$ok" ] || continue
+	b=$(dirname "$ok")
+	echo "$(basename "$(dirname "$b")") $(basename "$b") $b"
+done | sort -V -k1,1 -k2,2 | cut -d' ' -f3-)
 [ -n "$boots" ] || { echo "report.sh: no boot passed in $dir/runs" >&2; exit 1; }
 
 # shellcheck disable=SC2086 # one directory per word

@@ -78,7 +78,7 @@ extern struct rb_mech rb_rtd_timer, rb_rtd_timer_task, rb_hrtimer_hard,
 	rb_hrtimer_soft, rb_rt_ktimers;
 
 /* Module parameters (rtd_bench_main.c). */
-extern unsigned int rb_samples, rb_storm_small, rb_storm_large,
+extern unsigned int rb_samples, rb_load_samples, rb_storm_small, rb_storm_large,
 	rb_storm_rounds, rb_gap_us, rb_timer_us;
 extern int rb_remote_cpu, rb_task_pid;
 

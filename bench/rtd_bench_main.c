@@ -31,6 +31,9 @@
 unsigned int rb_samples = 5000;
 module_param_named(samples, rb_samples, uint, 0444);
 MODULE_PARM_DESC(samples, "items per mechanism and latency scenario");
+unsigned int rb_load_samples = 2000;
+module_param_named(load_samples, rb_load_samples, uint, 0444);
+MODULE_PARM_DESC(load_samples, "items per mechanism under load (at most samples)");
 unsigned int rb_storm_small = 1000;
 module_param_named(storm_small, rb_storm_small, uint, 0444);
 MODULE_PARM_DESC(storm_small, "items of the small storm per round (<= pool)");

@@ -3,14 +3,16 @@
  * rtd_bench scenarios, run by the driver: a kthread bound to rb_cpu.
  *
  * Latency scenarios (task, hardirq, load, remote) interleave the mechanisms
- * item by item, A B C A B C ..., starting one later every round, so that
- * drift during the run hits every mechanism alike. One item is in flight at
- * a time; the driver sleeps until its callback ran, then leaves the CPU idle
+ * item by item: every round queues one item of each, in an order shuffled
+ * anew each round, so that drift during the run hits every mechanism alike
+ * and none always follows the same other one (whose aftermath, say a
+ * softirq timer's, would always fall on it). One item is in flight at a
+ * time; the driver sleeps until its callback ran, then leaves the CPU idle
  * for gap_us before the next one.
  *
  * The storm queues bursts from task context on rb_cpu, recycling a pool of
  * items (an item is queued again once its callback has started), in rounds
- * that interleave the mechanisms burst by burst.
+ * that interleave the mechanisms burst by burst, shuffled the same way.
  */
 #include <linux/delay.h>
 #include <linux/hrtimer.h>
@@ -217,15 +219,44 @@ static bool rb_active(const struct rb_mech *m, enum rb_scen s)
 	return m->ready && (m->scens & BIT(s));
 }
 
+/* A new order of the mechanisms (xorshift32: reproducible from run to run). */
+static void rb_shuffle(unsigned int *order, u32 *state)
+{
+	unsigned int j, k, t;
+
+	for (j = rb_nr_mechs - 1; j > 0; j--) {
+		*state ^= *state << 13;
+		*state ^= *state >> 17;
+		*state ^= *state << 5;
+		k = *state % (j + 1);
+		t = order[j];
+		order[j] = order[k];
+		order[k] = t;
+	}
+}
+
+static void rb_order_init(unsigned int *order)
+{
+	unsigned int j;
+
+	for (j = 0; j < rb_nr_mechs; j++)
+		order[j] = j;
+}
+
 static int rb_latency(enum rb_scen s)
 {
-	unsigned int i, j;
+	unsigned int order[ARRAY_SIZE(rb_mechs)], i, j, n = rb_samples;
+	u32 state = 0x2545f491;
 	struct rb_mech *m;
 	int ret;
 
-	for (i = 0; i < rb_samples; i++) {
+	if (s == RB_LOAD)
+		n = min(rb_load_samples, rb_samples);
+	rb_order_init(order);
+	for (i = 0; i < n; i++) {
+		rb_shuffle(order, &state);
 		for (j = 0; j < rb_nr_mechs; j++) {
-			m = rb_mechs[(i + j) % rb_nr_mechs];
+			m = rb_mechs[order[j]];
 			if (!rb_active(m, s))
 				continue;
 			ret = rb_one(m, s);
@@ -271,8 +302,8 @@ static int rb_burst(struct rb_mech *m, unsigned int n, unsigned int stride,
 	return ret;
 }
 
-static int rb_storm_round(struct rb_storm_acc *acc, unsigned int r,
-			  unsigned int stride)
+static int rb_storm_round(struct rb_storm_acc *acc, const unsigned int *order,
+			  unsigned int r, unsigned int stride)
 {
 	unsigned int per = max(1U, rb_storm_large / rb_storm_rounds);
 	unsigned int j, idx;
@@ -281,7 +312,7 @@ static int rb_storm_round(struct rb_storm_acc *acc, unsigned int r,
 	int ret;
 
 	for (j = 0; j < rb_nr_mechs; j++) {
-		idx = (r + j) % rb_nr_mechs;
+		idx = order[j];
 		m = rb_mechs[idx];
 		if (!rb_active(m, RB_STORM))
 			continue;
@@ -320,15 +351,19 @@ static void rb_storm_report(const struct rb_mech *m, const struct rb_storm_acc *
 static int rb_storm(void)
 {
 	unsigned int stride = max(1U, rb_storm_large / max(1U, rb_samples));
+	unsigned int order[ARRAY_SIZE(rb_mechs)], r, j;
+	u32 state = 0x9e3779b9;
 	struct rb_storm_acc *acc;
-	unsigned int r, j;
 	int ret = 0;
 
 	acc = kcalloc(rb_nr_mechs, sizeof(*acc), GFP_KERNEL);
 	if (!acc)
 		return -ENOMEM;
-	for (r = 0; r < max(1U, rb_storm_rounds) && !ret; r++)
-		ret = rb_storm_round(acc, r, stride);
+	rb_order_init(order);
+	for (r = 0; r < max(1U, rb_storm_rounds) && !ret; r++) {
+		rb_shuffle(order, &state);
+		ret = rb_storm_round(acc, order, r, stride);
+	}
 	for (j = 0; j < rb_nr_mechs && !ret; j++)
 		rb_storm_report(rb_mechs[j], &acc[j]);
 	kfree(acc);
