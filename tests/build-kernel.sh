@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# build-kernel.sh ID OUTDIR: build rtdefer, the test module and the benchmark
-# module for one kernel of the matrix with W=1 -Werror, in OUTDIR/rtdefer,
-# OUTDIR/test-module and OUTDIR/bench (copies of the sources, so kernels
-# never share objects). Kernels marked
+# build-kernel.sh ID OUTDIR: build rtdefer, the test modules, the benchmark
+# and the torture modules for one kernel of the matrix with W=1 -Werror, in
+# OUTDIR/rtdefer, OUTDIR/test-module, OUTDIR/bench and OUTDIR/torture
+# (copies of the sources, so kernels never share objects). Kernels marked
 # "trixie" in scripts/kernels.conf build inside the trixie chroot.
 # Any compiler or modpost warning fails the build.
 set -euo pipefail
@@ -17,10 +17,11 @@ wrap=()
 [ "$(rtd_kernel_field "$id" build)" = trixie ] && wrap=("$RTD_TOP/scripts/trixie-chroot.sh" run)
 
 rm -rf "$out"
-mkdir -p "$out/rtdefer" "$out/test-module" "$out/bench"
+mkdir -p "$out/rtdefer" "$out/test-module" "$out/bench" "$out/torture"
 cp -r "$RTD_TOP"/{Kbuild,dkms.conf,include,src} "$out/rtdefer/"
 cp "$RTD_TOP"/tests/module/{Kbuild,*.c,*.h} "$out/test-module/"
 cp "$RTD_TOP"/bench/{Kbuild,*.c,*.h} "$out/bench/"
+cp "$RTD_TOP"/tests/torture/{Kbuild,*.c,*.h} "$out/torture/"
 out=$(cd "$out" && pwd)
 
 kmake() {
@@ -33,6 +34,8 @@ set +e
 		kmake M="$out/test-module" RTD_SRC="$RTD_TOP" RTD_BUILD="$out/rtdefer" \
 			KBUILD_EXTRA_SYMBOLS="$out/rtdefer/Module.symvers" &&
 		kmake M="$out/bench" RTD_SRC="$RTD_TOP" RTD_BUILD="$out/rtdefer" \
+			KBUILD_EXTRA_SYMBOLS="$out/rtdefer/Module.symvers" &&
+		kmake M="$out/torture" RTD_SRC="$RTD_TOP" RTD_BUILD="$out/rtdefer" \
 			KBUILD_EXTRA_SYMBOLS="$out/rtdefer/Module.symvers"
 } >"$out/build.log" 2>&1
 rc=$?

@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rtd_torture: deferred timers. Three kinds: timers armed 20-320 us ahead,
+ * pinned, whose expiry runs in the CPU's ktimers thread; timers with a
+ * hardirq check that declines one expiry in four (the check consumes the
+ * arm); and timers bound to a kthread that exits while the timer is armed
+ * or its task_work queued, which rtdefer must notice (the callback does not
+ * run in a dead task; rtd_timer_task_exited() says so). Timers are armed
+ * from hardirq and task context, re-arm themselves a few times
+ * (RTD_TIMER_RESTART), and chaos threads cancel them in flight.
+ */
+#include <linux/delay.h>
+#include <linux/hardirq.h>
+#include <linux/kthread.h>
+#include <linux/sched.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <rtdefer/timer.h>
+
+#include "compat/compat.h"
+#include "rtt.h"
+
+enum { RTT_T_THREAD, RTT_T_CHECK, RTT_T_TASK, RTT_T_NR };
+
+static const char * const rtt_t_names[RTT_T_NR] = {
+	"timer.thread", "timer.check", "timer.task_exit",
+};
+
+struct rtt_timer {
+	struct rtd_timer t;
+	struct rtt_item it;
+	struct task_struct *task;	/* RTT_T_TASK: bound to it */
+	unsigned int restarts;		/* re-arms left for this arm */
+};
+
+static struct rtt_kind rtt_t_kinds[RTT_T_NR];
+static struct rtt_timer *rtt_t_items[RTT_T_NR];
+static DEFINE_MUTEX(rtt_t_task_lock);	/* one task-bound round at a time */
+
+static ktime_t rtt_t_delay(void)
+{
+	return ns_to_ktime((20 + rtt_rand(300)) * NSEC_PER_USEC);
+}
+
+static enum rtd_timer_restart rtt_t_fn(struct rtd_timer *t)
+{
+	struct rtt_timer *x = container_of(t, struct rtt_timer, t);
+	bool ctx = x->task ? current == x->task :
+		   !in_interrupt() && !strncmp(current->comm, "ktimers/", 8);
+
+	rtt_cb_start(&x->it, ctx);
+	if (x->restarts && !rtt_stopping()) {
+		x->restarts--;
+		rtt_stamp(&x->it, -1, false);
+		atomic_long_inc(&x->it.kind->queued);
+		rtd_timer_forward_now(t, rtt_t_delay());
+		atomic_dec(&x->it.in_cb);
+		return RTD_TIMER_RESTART;
+	}
+	rtt_cb_end(&x->it);
+	return RTD_TIMER_NORESTART;
+}
+
+/* In hardirq at expiry: decline one expiry in four, which ends the arm. */
+static bool rtt_t_check(struct rtd_timer *t)
+{
+	struct rtt_timer *x = container_of(t, struct rtt_timer, t);
+
+	if (rtt_rand(4))
+		return true;
+	rtt_cb_start(&x->it, in_hardirq());
+	rtt_cb_end(&x->it);
+	return false;
+}
+
+static int rtt_t_init(void)
+{
+	unsigned int k, n;
+	int ret = 0;
+
+	for (k = 0; k < RTT_T_NR && !ret; k++) {
+		ret = rtt_kind_init(&rtt_t_kinds[k], rtt_t_names[k], true);
+		rtt_t_items[k] = kcalloc(rtt_nitems, sizeof(struct rtt_timer), GFP_KERNEL);
+		if (!rtt_t_items[k])
+			ret = -ENOMEM;
+		for (n = 0; !ret && n < rtt_nitems; n++) {
+			struct rtt_timer *x = &rtt_t_items[k][n];
+
+			x->it.kind = &rtt_t_kinds[k];
+			x->it.prev_cpu = -1;
+			rtd_timer_init(&x->t, rtt_t_fn, CLOCK_MONOTONIC,
+				       HRTIMER_MODE_REL_PINNED);
+			if (k == RTT_T_CHECK)
+				rtd_timer_set_check(&x->t, rtt_t_check);
+		}
+	}
+	return ret;
+}
+
+static void rtt_t_arm(struct rtt_timer *x, int cpu)
+{
+	/* pinned: the expiry runs on this CPU unless it goes offline */
+	rtt_stamp(&x->it, cpu, false);
+	atomic_long_inc(&x->it.kind->queued);
+	rtd_timer_start(&x->t, rtt_t_delay(), HRTIMER_MODE_REL_PINNED);
+}
+
+static void rtt_t_produce(enum rtt_ctx ctx, int cpu)
+{
+	unsigned int k;
+
+	if (ctx == RTT_SOFTIRQ)
+		return;
+	for (k = 0; k < RTT_T_TASK; k++) {
+		struct rtt_timer *x = &rtt_t_items[k][rtt_rand(rtt_nitems)];
+
+		if (!rtt_claim(&x->it))
+			continue;
+		x->restarts = k == RTT_T_THREAD && !rtt_rand(4) ? rtt_rand(4) : 0;
+		/* the check declines the first expiry of a re-arming timer */
+		rtt_t_arm(x, k == RTT_T_THREAD ? cpu : -1);
+	}
+}
+
+static int rtt_t_task_fn(void *arg)
+{
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+static bool rtt_t_task_settled(struct rtt_timer *x)
+{
+	return !atomic_read(&x->it.owned) ||
+	       (!rtd_timer_active(&x->t) && rtd_timer_task_exited(&x->t));
+}
+
+/* Arm a timer bound to a kthread, let the kthread exit, account. */
+static void rtt_t_task_round(struct rtt_timer *x)
+{
+	struct task_struct *task;
+	int i;
+
+	if (!rtt_claim(&x->it))
+		return;
+	task = kthread_create(rtt_t_task_fn, NULL, "rtt_bound");
+	if (IS_ERR(task)) {
+		rtt_release(&x->it);
+		return;
+	}
+	get_task_struct(task);
+	x->task = task;
+	if (rtd_timer_bind_task(&x->t, task))
+		rtt_bad(&x->it.kind->bad_ret, &x->it, "bind_task failed");
+	wake_up_process(task);
+	rtt_t_arm(x, -1);
+	usleep_range(10, 10 + rtt_rand(2000));
+	kthread_stop(task);
+	for (i = 0; i < 500 && !rtt_t_task_settled(x); i++)
+		msleep(10);
+	if (atomic_read(&x->it.owned)) {
+		if (rtd_timer_task_exited(&x->t) && !rtd_timer_active(&x->t))
+			rtt_cancelled(&x->it);	/* dropped at exit, as promised */
+		else
+			rtt_bad(&x->it.kind->lost, &x->it, "bound timer neither ran nor stopped");
+	}
+	rtd_timer_unbind_task(&x->t);
+	x->task = NULL;
+	put_task_struct(task);
+}
+
+static void rtt_t_cancel(struct rtt_timer *x)
+{
+	int ret;
+
+	if (rtt_rand(2)) {
+		if (rtd_timer_try_to_cancel(&x->t) == 1)
+			rtt_cancelled(&x->it);
+		return;
+	}
+	ret = rtd_timer_cancel(&x->t);
+	if (ret && atomic_read(&x->it.in_cb))
+		rtt_bad(&x->it.kind->bad_ret, &x->it, "callback running after rtd_timer_cancel");
+	if (ret)
+		rtt_cancelled(&x->it);
+}
+
+static void rtt_t_chaos(void)
+{
+	unsigned int k = rtt_rand(RTT_T_NR);
+	struct rtt_timer *x = &rtt_t_items[k][rtt_rand(rtt_nitems)];
+
+	if (k != RTT_T_TASK) {
+		rtt_t_cancel(x);
+	} else if (mutex_trylock(&rtt_t_task_lock)) {
+		rtt_t_task_round(x);
+		mutex_unlock(&rtt_t_task_lock);
+	}
+}
+
+static struct rtt_item *rtt_t_item(void *arg, unsigned int n)
+{
+	return &((struct rtt_timer *)arg)[n].it;
+}
+
+static void rtt_t_quiesce(void)
+{
+	unsigned int k, n;
+
+	for (k = 0; k < RTT_T_NR; k++) {
+		rtt_wait_idle(rtt_t_item, rtt_t_items[k], rtt_nitems, 30);
+		for (n = 0; n < rtt_nitems; n++)
+			rtt_kind_account(&rtt_t_kinds[k], &rtt_t_items[k][n].it);
+	}
+}
+
+static bool rtt_t_report(int *test)
+{
+	bool ok = true;
+	unsigned int k;
+
+	for (k = 0; k < RTT_T_NR; k++)
+		ok &= rtt_kind_report(&rtt_t_kinds[k], test);
+	return ok;
+}
+
+static void rtt_t_exit(void)
+{
+	unsigned int k, n;
+
+	for (k = 0; k < RTT_T_NR; k++) {
+		for (n = 0; rtt_t_items[k] && n < rtt_nitems; n++)
+			rtd_timer_cancel(&rtt_t_items[k][n].t);
+		kfree(rtt_t_items[k]);
+		rtt_t_items[k] = NULL;
+		rtt_kind_free(&rtt_t_kinds[k]);
+	}
+}
+
+struct rtt_facility rtt_timer_facility = {
+	.name = "timer",
+	.init = rtt_t_init,
+	.produce = rtt_t_produce,
+	.chaos = rtt_t_chaos,
+	.quiesce = rtt_t_quiesce,
+	.report = rtt_t_report,
+	.exit = rtt_t_exit,
+};

@@ -1,0 +1,42 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# run.sh ID KB OUTDIR DURATION LOADS [TIMEOUT]
+#
+# Boot kernel ID of the matrix once with rtdefer, rtd_torture and its
+# consumer (KB: where tests/build-kernel.sh built them) and run the torture
+# guest program (tests/torture/guest.sh) for DURATION seconds, then LOADS
+# load/unload rounds of rtdefer. The guest's command line carries
+# panic_on_warn, softlockup_panic, hung_task_panic and slub_debug=FZPU
+# (tests/vm/run-kernel.sh): any WARN, lockup, hang or slab corruption ends
+# the run as a failure. OUTDIR gets console.log, ktap.log and results.
+# TORTURE_PARAMS adds module parameters of rtd_torture.
+set -uo pipefail
+source "$(dirname "$0")/../../scripts/lib.sh"
+id=$1 kb=$2 out=$3 duration=$4 loads=$5
+timeout=${6:-$((duration + loads * 3 + 240))}
+
+mkdir -p "$out"
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+
+mkdir -p "$stage/rtd/torture"
+# A leak of even 64 bytes a round shows over 200 rounds; the slack covers
+# what the first rounds leave in per-CPU caches and the slab's own noise.
+cat >"$stage/rtd/torture/torture.conf" <<CONF
+DURATION=$duration
+LOADS=$loads
+MEM_SLACK_KB=${RTD_TORTURE_MEM_SLACK_KB:-256}
+TORTURE_PARAMS="${TORTURE_PARAMS:-}"
+CONF
+version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$RTD_TOP/dkms.conf")
+cp "$RTD_TOP/tests/torture/guest.sh" "$stage/rtd_torture"
+"$RTD_TOP/tests/vm/mkinitramfs.sh" "$stage/base.cpio.gz" "$version" \
+	"$kb/rtdefer/rtdefer.ko" "$kb/torture/rtd_torture.ko" \
+	"$kb/torture/rtd_torture_consumer.ko" -- "$stage/rtd_torture" ||
+	rtd_die "initramfs failed"
+(cd "$stage" && find rtd | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) |
+	gzip -1 >"$stage/torture.cpio.gz"
+cat "$stage/base.cpio.gz" "$stage/torture.cpio.gz" >"$out/initramfs.cpio.gz"
+
+"$RTD_TOP/tests/vm/run-kernel.sh" "$(rtd_kroot "$id")/vmlinux" \
+	"$out/initramfs.cpio.gz" "$out" "$timeout"
