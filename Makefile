@@ -12,6 +12,7 @@
 #   make deb             build the rtdefer-dkms Debian package in build/deb
 #   make docs            regenerate docs/api.md from the kernel-doc comments
 #   make dkms-src DKMS_SRC=DIR   copy what DKMS builds from into DIR
+#   make torture         long torture runs in QEMU guests (KERNELS=..., DURATION=s)
 #   make bench           benchmark against the kernels' own mechanisms in QEMU
 #                        guests (KERNELS=..., BOOTS=n): build/bench/report.md
 #   make clean
@@ -67,10 +68,13 @@ docs:
 bench:
 	scripts/bench.sh
 
+torture:
+	scripts/torture.sh
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || \
 		rm -rf src/*.o src/.*.cmd *.o *.ko *.mod *.mod.c .*.cmd \
 			Module.symvers modules.order generated
 	rm -rf build
 
-.PHONY: all modules install dkms dkms-src uninstall check demo deb docs bench clean
+.PHONY: all modules install dkms dkms-src uninstall check demo deb docs bench torture clean

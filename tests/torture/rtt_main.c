@@ -20,6 +20,7 @@
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/percpu.h>
+#include <linux/prandom.h>
 #include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -77,9 +78,29 @@ bool rtt_stopping(void)
 	return READ_ONCE(rtt_stop);
 }
 
+/*
+ * Random numbers in any context: get_random_u32() takes sleeping locks on
+ * PREEMPT_RT, and the producers run in hardirq. A per-CPU PRNG, IRQs off.
+ */
+static DEFINE_PER_CPU(struct rnd_state, rtt_rnd);
+
 u32 rtt_rand(u32 n)
 {
-	return get_random_u32() % n;
+	unsigned long flags;
+	u32 v;
+
+	local_irq_save(flags);
+	v = prandom_u32_state(this_cpu_ptr(&rtt_rnd));
+	local_irq_restore(flags);
+	return v % n;
+}
+
+static void rtt_rand_seed(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		prandom_seed_state(per_cpu_ptr(&rtt_rnd, cpu), get_random_u64());
 }
 
 /*
@@ -286,6 +307,7 @@ static int __init rtt_init(void)
 	ret = rtt_check_params();
 	if (ret)
 		return ret;
+	rtt_rand_seed();
 	ret = rtt_init_facilities();
 	if (ret)
 		return ret;

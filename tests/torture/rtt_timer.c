@@ -100,8 +100,11 @@ static int rtt_t_init(void)
 
 static void rtt_t_arm(struct rtt_timer *x, int cpu)
 {
-	/* pinned: the expiry runs on this CPU unless it goes offline */
-	rtt_stamp(&x->it, cpu, false);
+	/*
+	 * Pinned, yet no CPU is promised: like any hrtimer, one re-armed
+	 * while its hardirq part still runs on another CPU stays there.
+	 */
+	rtt_stamp(&x->it, -1, false);
 	atomic_long_inc(&x->it.kind->queued);
 	rtd_timer_start(&x->t, rtt_t_delay(), HRTIMER_MODE_REL_PINNED);
 }
@@ -119,7 +122,7 @@ static void rtt_t_produce(enum rtt_ctx ctx, int cpu)
 			continue;
 		x->restarts = k == RTT_T_THREAD && !rtt_rand(4) ? rtt_rand(4) : 0;
 		/* the check declines the first expiry of a re-arming timer */
-		rtt_t_arm(x, k == RTT_T_THREAD ? cpu : -1);
+		rtt_t_arm(x, cpu);
 	}
 }
 

@@ -1,0 +1,92 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# torture.sh: make torture [KERNELS="6.1 7.2"] [DURATION=600] [LOADS=200]
+#
+# Long torture runs (tests/torture/): for each kernel, build rtdefer and the
+# torture modules (tests/build-kernel.sh), boot it once and run rtd_torture
+# for DURATION seconds under CPU hotplug, knob changes and a consumer
+# loaded in a loop, then LOADS load/unload rounds of rtdefer. Writes
+# build/torture/KERNEL/ (console, KTAP, results) and build/torture/results.md,
+# a table per kernel: items per queue, cancels, lost, duplicates, hotplug
+# events, duration, verdict. RTD_JOBS kernels at a time (default 1).
+# torture.sh --table only rewrites the table from the runs already there.
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+KERNELS=${KERNELS:-$(rtd_all_kernels | tr '\n' ' ')}
+DURATION=${DURATION:-600}
+LOADS=${LOADS:-200}
+JOBS=${RTD_JOBS:-1}
+OUT=$RTD_TOP/build/torture
+
+one() {
+	local id=$1 kb=$OUT/k/$1 out=$OUT/$1
+	rm -rf "$out"
+	mkdir -p "$out"
+	if ! "$RTD_TOP/tests/build-kernel.sh" "$id" "$kb" 2>"$out/build.err"; then
+		echo "not ok build" >"$out/results"
+		return
+	fi
+	rtd_log "$id: torture, ${DURATION}s and $LOADS loads"
+	"$RTD_TOP/tests/torture/run.sh" "$id" "$kb" "$out" "$DURATION" "$LOADS" >"$out/run.log" 2>&1
+}
+
+# table KERNEL...: one row per kernel and queue, from the guests' KTAP
+table() {
+	local id kver
+	echo "# rtd_torture results"
+	echo
+	echo "Run $(date -u '+%Y-%m-%d %H:%M UTC') by \`make torture\`: ${DURATION} s of torture per kernel"
+	echo "(2 vCPUs, QEMU TCG), then $LOADS load/unload rounds of rtdefer."
+	echo "Columns: the torture's own accounting (tests/torture/rtt_acct.c);"
+	echo "\"bad\" sums duplicates, wrong context, wrong CPU, overtaken order and"
+	echo "contradicted API results."
+	echo
+	echo "| kernel | queue | queued | ran | cancelled | refused | lost | bad | verdict |"
+	echo "|---|---|---:|---:|---:|---:|---:|---:|---|"
+	for id in "$@"; do
+		kver=$(rtd_kernel_field "$id" kver)
+		awk -v k="$kver" '$1 == "#" && $3 == "queued" {
+				sub(/:$/, "", $2)
+				bad = $14 + $16 + $18 + $20 + $22
+				ok = ($4 == $6 + $8 && $12 == 0 && bad == 0) ? "pass" : "**FAIL**"
+				printf "| %s | %s | %d | %d | %d | %d | %d | %d | %s |\n", k, $2, $4, $6, $8, $10, $12, bad, ok
+			}' "$OUT/$id/ktap.log" 2>/dev/null
+	done
+	echo
+	echo "| kernel | hotplug offlines | consumer loads | memory after loads | WARN/lockup/oops | tests | verdict |"
+	echo "|---|---:|---:|---|---|---|---|"
+	for id in "$@"; do
+		local k=$OUT/$id/ktap.log r=$OUT/$id/results p f hp cl mem warn
+		p=$(grep -c '^ok ' "$r" 2>/dev/null)
+		f=$(grep -c '^not ok ' "$r" 2>/dev/null)
+		hp=$(sed -n 's/.*# hotplug: \([0-9]*\) offlines.*/\1/p' "$k" 2>/dev/null)
+		cl=$(sed -n 's/.*consumer loads: \([0-9]*\).*/\1/p' "$k" 2>/dev/null)
+		mem=$(sed -n 's/.*# memory after \([0-9]*\) loads: \(.*\) kB over.*/\2 kB/p' "$k" 2>/dev/null)
+		warn=none
+		grep -q 'not ok guest' "$r" 2>/dev/null && warn=$(grep 'not ok guest' "$r")
+		printf '| %s | %s | %s | %s | %s | %s passed, %s failed | %s |\n' \
+			"$(rtd_kernel_field "$id" kver)" "${hp:-?}" "${cl:-?}" "${mem:-?}" "$warn" \
+			"${p:-0}" "${f:-0}" "$([ "${f:-1}" = 0 ] && [ "${p:-0}" -gt 0 ] && echo pass || echo '**FAIL**')"
+	done
+}
+
+if [ "${1:-}" = --table ]; then	# the table of the runs in build/torture
+	table $KERNELS >"$OUT/results.md"
+	cat "$OUT/results.md"
+	exit 0
+fi
+mkdir -p "$OUT"
+"$RTD_TOP/scripts/fetch-kernels.sh" $KERNELS || rtd_die "fetching kernels failed"
+for id in $KERNELS; do
+	while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do
+		wait -n
+	done
+	one "$id" &
+done
+wait
+table $KERNELS >"$OUT/results.md"
+cat "$OUT/results.md"
+fails=$(cat "$OUT"/*/results 2>/dev/null | grep -c '^not ok')
+passes=$(cat "$OUT"/*/results 2>/dev/null | grep -c '^ok ')
+echo "$passes passed, $fails failed"
+[ "$fails" = 0 ] && [ "$passes" -gt 0 ]
