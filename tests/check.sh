@@ -9,7 +9,8 @@
 # any failure or any kernel that did not report. Also: rtdefer installed
 # through DKMS per kernel and loaded with modprobe in the guest, the sample
 # consumer built against it (tests/dkms-kernel.sh), the Debian package and its
-# maintainer scripts (tests/package-check.sh), the API docs (make docs).
+# maintainer scripts (tests/package-check.sh), the API docs (make docs), a
+# benchmark smoke run and a short torture run (tests/torture/) per kernel.
 #
 # KERNELS="6.1 7.2" runs a subset; RTD_TIMEOUT sets the per-guest timeout,
 # RTD_JOBS how many kernels are built and booted at once (default: CPUs).
@@ -69,7 +70,7 @@ record_results() {
 checkpatch() {
 	local log=$RESULTS/checkpatch.log files
 	files=$(cd "$RTD_TOP" && git ls-files --cached --others --exclude-standard -- 'src/*.[ch]' 'include/*.h' 'tests/module/*.[ch]' \
-		'tests/selftests/*.[ch]' 'samples/*.c' 'bench/*.c' 'tests/torture/*.c' 2>/dev/null)
+		'tests/selftests/*.[ch]' 'samples/*.c' 'bench/*.c' 'tests/torture/*.[ch]' 2>/dev/null)
 	[ -n "$files" ] || files=$(cd "$RTD_TOP" && find src include tests/module tests/selftests -name '*.[ch]')
 	if (cd "$RTD_TOP" && perl "$KSRC/scripts/checkpatch.pl" --strict --no-tree --terse \
 		--show-types -f $files) >"$log" 2>&1; then
@@ -146,7 +147,28 @@ run_kernel() {
 		"$kb/initramfs.cpio.gz" "$out" "$TIMEOUT"
 	record_results "$id" "$out/results"
 	bench_smoke "$id"
+	torture_short "$id"
 }
+
+# --- short torture (tests/torture/, issue 8) ---
+# One more guest per kernel: rtd_torture for RTD_TORTURE_SECS (30 s) under
+# hotplug, knob changes and a consumer loaded in a loop, then 200
+# load/unload rounds of rtdefer. make torture runs the long ones.
+torture_short() {
+	local id=$1 out=$RESULTS/$1/torture line
+	"$RTD_TOP/tests/torture/run.sh" "$id" "$BUILD/k/$id" "$out" \
+		"${RTD_TORTURE_SECS:-30}" 200 >"$out.log" 2>&1
+	[ -f "$out/results" ] || { record "$id" torture:boot "not ok" "see $out.log"; return; }
+	while read -r line; do
+		case $line in
+		"ok "*) record "$id" "torture:${line#ok }" ok ;;
+		"skip "*) record "$id" "torture:${line#skip }" skip ;;
+		"not ok "*) record "$id" "torture:${line#not ok }" "not ok" ;;
+		esac
+	done <"$out/results"
+	grep '^not ok' "$out/results" | sed "s/^/  $id torture: /" >&2
+}
+# --- end of the short torture ---
 
 # --- benchmark smoke run (bench/, issue 7) ---
 # The checker must reject malformed CSV before its verdicts are trusted.

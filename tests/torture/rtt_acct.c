@@ -180,7 +180,10 @@ void rtt_kind_free(struct rtt_kind *k)
 	k->last = NULL;
 }
 
-#define RTT_N(c) atomic_long_read(&k->c)
+static long rtt_n(atomic_long_t *counter)
+{
+	return atomic_long_read(counter);
+}
 
 /**
  * rtt_kind_report() - one KTAP line for a kind, and its counts
@@ -191,14 +194,14 @@ void rtt_kind_free(struct rtt_kind *k)
  */
 bool rtt_kind_report(struct rtt_kind *k, int *test)
 {
-	long q = RTT_N(queued), r = RTT_N(ran), c = RTT_N(cancelled);
-	long bad = RTT_N(dup) + RTT_N(bad_ctx) + RTT_N(bad_cpu) +
-		   RTT_N(bad_order) + RTT_N(bad_ret) + RTT_N(lost);
+	long q = rtt_n(&k->queued), r = rtt_n(&k->ran), c = rtt_n(&k->cancelled);
+	long bad = rtt_n(&k->dup) + rtt_n(&k->bad_ctx) + rtt_n(&k->bad_cpu) +
+		   rtt_n(&k->bad_order) + rtt_n(&k->bad_ret) + rtt_n(&k->lost);
 	bool ok = q > 0 && q == r + c && !bad;
 
 	pr_info("ktap: # %s: queued %ld ran %ld cancelled %ld refused %ld lost %ld dup %ld ctx %ld cpu %ld order %ld ret %ld\n",
-		k->name, q, r, c, RTT_N(refused), RTT_N(lost), RTT_N(dup),
-		RTT_N(bad_ctx), RTT_N(bad_cpu), RTT_N(bad_order), RTT_N(bad_ret));
+		k->name, q, r, c, rtt_n(&k->refused), rtt_n(&k->lost), rtt_n(&k->dup),
+		rtt_n(&k->bad_ctx), rtt_n(&k->bad_cpu), rtt_n(&k->bad_order), rtt_n(&k->bad_ret));
 	pr_info("ktap: %s %d %s\n", ok ? "ok" : "not ok", ++*test, k->name);
 	return ok;
 }

@@ -101,7 +101,8 @@ static bool rtt_bh_queue_one(unsigned int k, struct rtt_bh *b, int cpu)
 			return rtd_queue_delayed_work_on(cpu, wq, &b->dw, rtt_rand(3));
 		/* idle, so mod_delayed_work queues it and says it was not pending */
 		if (rtd_mod_delayed_work_on(cpu, wq, &b->dw, rtt_rand(3)))
-			rtt_bad(&b->it.kind->bad_ret, &b->it, "mod_delayed_work: an idle item was pending");
+			rtt_bad(&b->it.kind->bad_ret, &b->it,
+				"mod_delayed_work: an idle item was pending");
 		atomic_sub(RTT_MOD, &b->meddlers);
 		return true;
 	default:

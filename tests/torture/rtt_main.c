@@ -58,6 +58,7 @@ MODULE_PARM_DESC(chaos, "flush/cancel/disable/sync items in flight");
 static struct rtt_facility *rtt_all[] = {
 	&rtt_iw_facility, &rtt_bh_facility, &rtt_timer_facility,
 };
+
 static struct rtt_facility *rtt_on[ARRAY_SIZE(rtt_all)];
 static unsigned int rtt_nr_on;
 

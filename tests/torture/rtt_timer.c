@@ -98,7 +98,7 @@ static int rtt_t_init(void)
 	return ret;
 }
 
-static void rtt_t_arm(struct rtt_timer *x, int cpu)
+static void rtt_t_arm(struct rtt_timer *x)
 {
 	/*
 	 * Pinned, yet no CPU is promised: like any hrtimer, one re-armed
@@ -122,7 +122,7 @@ static void rtt_t_produce(enum rtt_ctx ctx, int cpu)
 			continue;
 		x->restarts = k == RTT_T_THREAD && !rtt_rand(4) ? rtt_rand(4) : 0;
 		/* the check declines the first expiry of a re-arming timer */
-		rtt_t_arm(x, cpu);
+		rtt_t_arm(x);
 	}
 }
 
@@ -157,11 +157,11 @@ static void rtt_t_task_round(struct rtt_timer *x)
 	if (rtd_timer_bind_task(&x->t, task))
 		rtt_bad(&x->it.kind->bad_ret, &x->it, "bind_task failed");
 	wake_up_process(task);
-	rtt_t_arm(x, -1);
+	rtt_t_arm(x);
 	usleep_range(10, 10 + rtt_rand(2000));
 	kthread_stop(task);
-	for (i = 0; i < 500 && !rtt_t_task_settled(x); i++)
-		msleep(10);
+	for (i = 0; i < 250 && !rtt_t_task_settled(x); i++)
+		msleep(20);
 	if (atomic_read(&x->it.owned)) {
 		if (rtd_timer_task_exited(&x->t) && !rtd_timer_active(&x->t))
 			rtt_cancelled(&x->it);	/* dropped at exit, as promised */

@@ -31,7 +31,7 @@ bool rtt_wait_idle(struct rtt_item *(*item)(void *arg, unsigned int i),
 		}
 		if (time_after(jiffies, end))
 			return false;
-		msleep(10);
+		msleep(20);
 	}
 	return true;
 }
