@@ -63,6 +63,7 @@ struct rtd_bh_pool *rtd_bh_lock_target(struct rtd_work *work, struct rtd_bh_pool
 void rtd_bh_insert(struct rtd_bh_pool *pool, struct rtd_workqueue *wq,
 		   struct rtd_work *work);
 void rtd_bh_kick(struct rtd_bh_pool *pool);
+bool rtd_bh_pool_holds(struct rtd_work *work);
 bool rtd_bh_current_wq_is(struct rtd_workqueue *wq);
 void rtd_bh_wq_put(struct rtd_workqueue *wq);
 bool rtd_bh_cancel(struct rtd_work *work, struct rtd_delayed_work *dwork);

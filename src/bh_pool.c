@@ -120,6 +120,35 @@ void rtd_bh_insert(struct rtd_bh_pool *pool, struct rtd_workqueue *wq,
 }
 
 /**
+ * rtd_bh_pool_holds() - whether a work item sits on one of the pools' lists
+ * @work: the item, possibly never initialised: only compared, never followed
+ *
+ * Context: Any context but NMI.
+ */
+bool rtd_bh_pool_holds(struct rtd_work *work)
+{
+	struct rtd_bh_pool *pool = READ_ONCE(work->pool), *p;
+	struct rtd_work *w;
+	unsigned long flags;
+	bool found = false;
+	int cpu, i;
+
+	for_each_possible_cpu(cpu) {
+		for (i = 0; i < 2; i++) {
+			p = per_cpu_ptr(&rtd_bh_pools[i], cpu);
+			if (p != pool)
+				continue;
+			raw_spin_lock_irqsave(&p->lock, flags);
+			list_for_each_entry(w, &p->worklist, entry)
+				found |= w == work;
+			raw_spin_unlock_irqrestore(&p->lock, flags);
+			return found;
+		}
+	}
+	return false;
+}
+
+/**
  * rtd_bh_current_wq_is() - whether this runs inside a callback of @wq
  * @wq: the queue
  *

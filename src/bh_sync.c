@@ -408,19 +408,33 @@ EXPORT_SYMBOL_RTDEFER(rtd_alloc_bh_workqueue);
  * @wq: the queue; NULL is ignored
  *
  * Drains first (see rtd_drain_workqueue()), so no item of the queue is left
- * pending or running when it is freed. rtdefer's system queues cannot be
- * destroyed: that is refused with a message.
+ * pending or running when it is freed: items still pending or waiting for
+ * their delay run first (a delay is waited out), which is reported once as
+ * "API misuse" (a consumer should cancel or flush them). rtdefer's system
+ * queues cannot be destroyed: that is refused with a message; so is a call
+ * from atomic context (the queue is then left alone).
  *
  * Context: Process context; sleeps.
  */
 void rtd_destroy_workqueue(struct rtd_workqueue *wq)
 {
+	int busy;
+
 	if (!wq)
 		return;
 	if (wq->system) {
 		pr_err("%s belongs to rtdefer: not destroyed\n", wq->name);
 		return;
 	}
+	if (rtd_cannot_sleep()) {
+		rtd_misuse("%s(%s) from atomic context: not destroyed\n",
+			   __func__, wq->name);
+		return;
+	}
+	busy = atomic_read(&wq->nr_active);
+	if (busy)
+		rtd_misuse("%s destroyed with %d items pending: running them first\n",
+			   wq->name, busy);
 	rtd_drain_workqueue(wq);
 	kfree(wq);
 }

@@ -35,15 +35,38 @@ EXPORT_SYMBOL_RTDEFER(rtd_system_bh_wq);
 struct rtd_workqueue *rtd_system_bh_highpri_wq;
 EXPORT_SYMBOL_RTDEFER(rtd_system_bh_highpri_wq);
 
+/*
+ * Initialising an item still queued on a pool's list or waiting on its
+ * timer would corrupt the list or the timer wheel. Uninitialised memory is
+ * only compared against rtdefer's pools and timer function, never followed.
+ */
+static bool rtd_bh_init_refused(struct rtd_work *work, struct rtd_delayed_work *dwork)
+{
+	bool busy = (dwork && dwork->timer.function == rtd_delayed_work_timer_fn &&
+		     timer_pending(&dwork->timer)) ||
+		    ((atomic_read(&work->state) & (RTD_WORK_INITIALISED | RTD_WORK_PENDING)) ==
+		     (RTD_WORK_INITIALISED | RTD_WORK_PENDING) && rtd_bh_pool_holds(work));
+
+	if (busy)
+		rtd_misuse("initialising a pending BH work item %ps: ignored\n", work->func);
+	return busy;
+}
+
 /**
  * rtd_init_work() - initialise a work item at run time
  * @work: the item; must not be pending
  * @func: its callback, run in softirq context
  *
- * Context: Any context.
+ * Initialising an item that is queued (on a pool's list) would corrupt
+ * that list: it is reported once as "API misuse" and the item is left as
+ * it was.
+ *
+ * Context: Any context but NMI.
  */
 void rtd_init_work(struct rtd_work *work, rtd_work_func_t func)
 {
+	if (rtd_bh_init_refused(work, NULL))
+		return;
 	atomic_set(&work->state, RTD_WORK_INITIALISED);
 	INIT_LIST_HEAD(&work->entry);
 	work->func = func;
@@ -57,10 +80,15 @@ EXPORT_SYMBOL_RTDEFER(rtd_init_work);
  * @dwork: the item; must not be pending
  * @func: its callback, run in softirq context
  *
- * Context: Any context.
+ * An item waiting for its delay or queued is left as it was, with "API
+ * misuse" reported once (see rtd_init_work()).
+ *
+ * Context: Any context but NMI.
  */
 void rtd_init_delayed_work(struct rtd_delayed_work *dwork, rtd_work_func_t func)
 {
+	if (rtd_bh_init_refused(&dwork->work, dwork))
+		return;
 	rtd_init_work(&dwork->work, func);
 	timer_setup(&dwork->timer, rtd_delayed_work_timer_fn, TIMER_IRQSAFE);
 	dwork->cpu = -1;
@@ -71,7 +99,7 @@ static bool rtd_bh_work_ok(struct rtd_work *work)
 {
 	if (likely(atomic_read(&work->state) & RTD_WORK_INITIALISED))
 		return true;
-	pr_err_once("queueing an uninitialised BH work item %ps: ignored\n", work->func);
+	rtd_misuse("queueing an uninitialised BH work item %ps: ignored\n", work->func);
 	return false;
 }
 

@@ -3,8 +3,12 @@
 #ifndef RTDEFER_INTERNAL_H
 #define RTDEFER_INTERNAL_H
 
+#include <linux/irqflags.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/preempt.h>
+#include <linux/printk.h>
+#include <linux/sched.h>
 #include <linux/types.h>
 
 struct kobject;
@@ -26,6 +30,22 @@ void rtd_obs_start(enum rtd_fac fac, void *fn, u64 queued_ns);
 void rtd_obs_end(enum rtd_fac fac, void *fn);
 void rtd_stats_init(void);
 void rtd_stats_exit(void);
+
+/*
+ * API misuse that rtdefer can detect is reported once per kind (per call
+ * site, pr_err_once) as "API misuse: ...", never as a WARN, and the call
+ * does as little as is safe (see each function's kernel-doc).
+ */
+#define rtd_misuse(fmt, ...) pr_err_once("API misuse: " fmt, ##__VA_ARGS__)
+
+/*
+ * Whether the caller must not sleep, as far as this kernel can tell: a held
+ * spinlock shows only where the kernel counts preemption (PREEMPT_COUNT).
+ */
+static inline bool rtd_cannot_sleep(void)
+{
+	return in_interrupt() || irqs_disabled() || preempt_count();
+}
 
 /* tunables.c */
 int rtd_sysfs_init(void);

@@ -65,8 +65,8 @@ static bool rtd_iw_claim(struct rtd_irq_work *work, int *flags)
 	int old = atomic_read(&work->flags);
 
 	if (unlikely(!(old & RTD_IRQ_WORK_INIT_MAGIC))) {
-		pr_err_once("queueing an uninitialised irq_work item %ps: ignored\n",
-			    work->func);
+		rtd_misuse("queueing an uninitialised irq_work item %ps: ignored\n",
+			   work->func);
 		return false;
 	}
 	old = atomic_fetch_or(RTD_IRQ_WORK_PENDING, &work->flags);
@@ -250,10 +250,17 @@ EXPORT_SYMBOL_RTDEFER(rtd_irq_work_queue_on);
  * item re-queued meanwhile is waited for again, on whichever CPU it runs.
  *
  * Context: Process context; may sleep. Not from the item's own callback.
+ * Called with interrupts off, in interrupt context or (on kernels that count
+ * preemption) under a spinlock, it reports "API misuse" once and returns
+ * without waiting.
  */
 void rtd_irq_work_sync(struct rtd_irq_work *work)
 {
-	might_sleep();
+	if (rtd_cannot_sleep()) {
+		rtd_misuse("%s(%ps) from atomic context: not waiting\n",
+			   __func__, work->func);
+		return;
+	}
 	if (rtd_irq_work_is_hard(work)) {
 		while (rtd_irq_work_is_busy(work))
 			cpu_relax();

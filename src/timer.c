@@ -14,8 +14,12 @@
  *  RUNNING  the callback runs (thread or task); cancels wait for it.
  * A timer's callback never runs concurrently with itself: an expiry that
  * comes while it runs stays PENDING and the running side runs it next.
- * A cancel bumps cancel_seq: a callback that was running across a cancel is
- * not re-armed even if it returns RTD_TIMER_RESTART.
+ * rtd_timer_cancel() bumps cancel_seq: a callback that was running across
+ * it is not re-armed even if it returns RTD_TIMER_RESTART; the thread then
+ * sets DROPPED, and the waiting cancel reports the stopped re-arm (returns
+ * 1, as hrtimer_cancel() does for a restart it then cancels). A cancel from
+ * the callback itself sets SELF_CANCEL instead: nobody waits to be told.
+ * rtd_timer_try_to_cancel() leaves a running callback alone, as mainline.
  *
  * Hotplug: the kernel migrates a dying CPU's hrtimers; the ktimers thread
  * runs its list when it parks, and whatever reaches the dying CPU's list
@@ -47,12 +51,21 @@ static enum cpuhp_state rtd_timer_hp_state;
  * @mode: HRTIMER_MODE_REL or _ABS, optionally _PINNED; the HARD bit is
  *	  added by rtdefer
  *
- * Context: Any context; the timer must not be active.
+ * Context: Any context; the timer must not be active. Initialising an
+ * initialised timer that is armed, has an expiry pending or a callback
+ * running would corrupt the hrtimer queue or the thread's list: that is
+ * reported once as "API misuse" and the timer is left as it was.
  */
 void rtd_timer_init(struct rtd_timer *timer,
 		    enum rtd_timer_restart (*fn)(struct rtd_timer *),
 		    clockid_t clockid, enum hrtimer_mode mode)
 {
+	if (timer->hrt.function == rtd_timer_hard_fn &&
+	    (rtd_timer_active(timer) || atomic_read(&timer->state) & RTD_TIMER_ON_LIST)) {
+		rtd_misuse("initialising an active rtd_timer %ps: ignored\n",
+			   timer->function);
+		return;
+	}
 	rtd_hrtimer_setup(&timer->hrt, rtd_timer_hard_fn, clockid,
 			  mode | HRTIMER_MODE_HARD);
 	timer->function = fn;
@@ -169,6 +182,19 @@ static bool rtd_timer_run_again(struct rtd_timer *timer)
 	return old & RTD_TIMER_PENDING;
 }
 
+/* The callback returned RTD_TIMER_RESTART: re-arm, unless a cancel came. */
+static void rtd_timer_restart(struct rtd_timer *timer, int seq)
+{
+	int state = atomic_read(&timer->state);
+
+	if (atomic_read(&timer->cancel_seq) != seq) {
+		if (!(state & RTD_TIMER_SELF_CANCEL))
+			atomic_or(RTD_TIMER_DROPPED, &timer->state);
+	} else if (!(state & RTD_TIMER_TASK_EXITED)) {
+		hrtimer_start_expires(&timer->hrt, HRTIMER_MODE_ABS_HARD);
+	}
+}
+
 /**
  * rtd_timer_run_claimed() - run the callback of a claimed expiry
  * @timer: the timer
@@ -190,9 +216,9 @@ void rtd_timer_run_claimed(struct rtd_timer *timer)
 		ret = timer->function(timer);
 		rtd_obs_end(RTD_FAC_TIMER, timer->function);
 		WRITE_ONCE(timer->runner, NULL);
-		if (ret == RTD_TIMER_RESTART && atomic_read(&timer->cancel_seq) == seq &&
-		    !rtd_timer_task_exited(timer))
-			hrtimer_start_expires(&timer->hrt, HRTIMER_MODE_ABS_HARD);
+		if (ret == RTD_TIMER_RESTART)
+			rtd_timer_restart(timer, seq);
+		atomic_andnot(RTD_TIMER_SELF_CANCEL, &timer->state);
 		/* Re-armed (or not) before it reads as idle to rtd_timer_cancel(). */
 		smp_mb__before_atomic();
 	} while (rtd_timer_run_again(timer));
@@ -208,13 +234,19 @@ void rtd_timer_run_claimed(struct rtd_timer *timer)
  * @range_ns: slack: the expiry may come up to this much later
  * @mode: HRTIMER_MODE_REL or _ABS, optionally _PINNED
  *
- * Re-arms an armed timer. An expiry already pending still runs.
+ * Re-arms an armed timer. An expiry already pending still runs. A timer
+ * never initialised with rtd_timer_init() (its memory zeroed) is not armed:
+ * that is reported once as "API misuse".
  *
  * Context: Any context but NMI. Does not sleep.
  */
 void rtd_timer_start_range_ns(struct rtd_timer *timer, ktime_t tim,
 			      u64 range_ns, enum hrtimer_mode mode)
 {
+	if (unlikely(!timer->function || timer->hrt.function != rtd_timer_hard_fn)) {
+		rtd_misuse("starting an uninitialised rtd_timer: ignored\n");
+		return;
+	}
 	hrtimer_start_range_ns(&timer->hrt, tim, range_ns, mode | HRTIMER_MODE_HARD);
 }
 EXPORT_SYMBOL_RTDEFER(rtd_timer_start_range_ns);
@@ -279,6 +311,9 @@ static bool rtd_timer_drop_pending(struct rtd_timer *timer)
  * rtd_timer_try_to_cancel() - cancel a timer unless its callback runs
  * @timer: the timer
  *
+ * A running callback is left alone: if it returns RTD_TIMER_RESTART the
+ * timer is armed again (use rtd_timer_cancel() to stop a periodic timer).
+ *
  * Context: Any context but NMI. Does not sleep.
  * Return: 1 if the timer was armed or an expiry was pending (now neither),
  * 0 if it was idle, -1 if its callback is running (nothing changed).
@@ -292,8 +327,12 @@ int rtd_timer_try_to_cancel(struct rtd_timer *timer)
 	ret = hrtimer_try_to_cancel(&timer->hrt);
 	if (ret < 0)
 		return -1;
-	atomic_inc(&timer->cancel_seq);
-	return rtd_timer_drop_pending(timer) || ret;
+	if (rtd_timer_drop_pending(timer))
+		return 1;
+	/* the thread claimed the expiry under us: its callback runs now */
+	if (!ret && (atomic_read(&timer->state) & RTD_TIMER_RUNNING))
+		return -1;
+	return ret;
 }
 EXPORT_SYMBOL_RTDEFER(rtd_timer_try_to_cancel);
 
@@ -310,22 +349,37 @@ EXPORT_SYMBOL_RTDEFER(rtd_timer_try_to_cancel);
  * callback is not re-armed whatever it returns.
  *
  * Context: Process context; sleeps (not from the callback: then it does not).
- * Return: 1 if the timer was armed or an expiry pending, 0 otherwise.
+ * From atomic context (interrupts off, interrupt context, a spinlock on
+ * kernels that count preemption) it reports "API misuse" once and does what
+ * rtd_timer_try_to_cancel() does, without waiting: 0 while the callback runs.
+ * Return: 1 if the timer was armed, an expiry pending, or its running
+ * callback's RTD_TIMER_RESTART was stopped by this cancel (as
+ * hrtimer_cancel() reports a restart it cancels); 0 otherwise.
  */
 int rtd_timer_cancel(struct rtd_timer *timer)
 {
 	int ret = 0;
 
-	atomic_inc(&timer->cancel_seq);
+	if (rtd_cannot_sleep() && READ_ONCE(timer->runner) != current) {
+		rtd_misuse("%s(%ps) from atomic context: not waiting\n",
+			   __func__, timer->function);
+		return rtd_timer_try_to_cancel(timer) > 0;
+	}
+
 	if (READ_ONCE(timer->runner) == current) {
+		atomic_or(RTD_TIMER_SELF_CANCEL, &timer->state);
+		atomic_inc(&timer->cancel_seq);
 		ret = hrtimer_try_to_cancel(&timer->hrt) > 0;
 		return rtd_timer_drop_pending(timer) || ret;
 	}
+	atomic_inc(&timer->cancel_seq);
 	for (;;) {
 		ret |= hrtimer_cancel(&timer->hrt);
 		ret |= rtd_timer_drop_pending(timer);
 		wait_var_event(timer, !(atomic_read(&timer->state) &
 					(RTD_TIMER_RUNNING | RTD_TIMER_ON_LIST)));
+		ret |= !!(atomic_fetch_andnot(RTD_TIMER_DROPPED, &timer->state) &
+			  RTD_TIMER_DROPPED);
 		if (!hrtimer_active(&timer->hrt) &&
 		    !(atomic_read(&timer->state) & RTD_TIMER_PENDING))
 			return ret;

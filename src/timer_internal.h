@@ -10,6 +10,8 @@
 #define RTD_TIMER_ON_LIST	0x02
 #define RTD_TIMER_RUNNING	0x04
 #define RTD_TIMER_TASK_EXITED	0x08
+#define RTD_TIMER_DROPPED	0x10	/* a cancel stopped a RESTART */
+#define RTD_TIMER_SELF_CANCEL	0x20	/* the callback cancelled its timer */
 
 enum hrtimer_restart rtd_timer_hard_fn(struct hrtimer *hrt);
 void rtd_timer_deliver(struct rtd_timer *timer);

@@ -17,6 +17,7 @@
 
 #include <linux/atomic.h>
 #include <linux/llist.h>
+#include <linux/printk.h>
 #include <linux/types.h>
 
 struct rtd_irq_work;
@@ -64,11 +65,25 @@ struct rtd_irq_work {
  * @work: the item; must not be pending
  * @fn: its callback
  *
+ * Re-initialising an item that is still queued would corrupt a CPU's
+ * list: when the item carries the initialisers' mark, is pending and has
+ * this @fn, that is reported once as "API misuse" and nothing changes.
+ * Queueing an item never initialised (zeroed memory) is reported the same
+ * way by rtd_irq_work_queue() and ignored.
+ *
  * Context: Any context. Does not sleep.
  */
 static inline void rtd_init_irq_work(struct rtd_irq_work *work,
 				     rtd_irq_work_fn_t fn)
 {
+	int busy = RTD_IRQ_WORK_INIT_MAGIC | RTD_IRQ_WORK_PENDING;
+
+	/* queued: re-initialising would corrupt a CPU's list */
+	if ((atomic_read(&work->flags) & busy) == busy && work->func == fn) {
+		pr_err_once("rtdefer: API misuse: initialising a pending irq_work %ps: ignored\n",
+			    fn);
+		return;
+	}
 	atomic_set(&work->flags, RTD_IRQ_WORK_INIT_MAGIC);
 	work->func = fn;
 }

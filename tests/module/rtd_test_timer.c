@@ -255,7 +255,7 @@ out:
 static int cancel_show(struct seq_file *m, void *v)
 {
 	struct probe *p = probe_new(CLOCK_MONOTONIC, HRTIMER_MODE_REL);
-	int runs;
+	int runs, ret;
 
 	if (failed(m, p, "no memory"))
 		goto out;
@@ -273,8 +273,11 @@ static int cancel_show(struct seq_file *m, void *v)
 		usleep_range(500, 1000);
 	if (failed(m, rtd_timer_try_to_cancel(&p->t) == -1, "try_to_cancel while running not -1"))
 		goto out;
-	rtd_timer_cancel(&p->t);
+	/* the callback runs and will return RESTART: the cancel stops that */
+	ret = rtd_timer_cancel(&p->t);
 	runs = atomic_read(&p->runs);
+	if (failed(m, ret == 1, "cancel that stopped a re-arm returned %d", ret))
+		goto out;
 	if (failed(m, !rtd_timer_active(&p->t), "active after cancel returned"))
 		goto out;
 	msleep(200);
@@ -289,7 +292,8 @@ static int cancel_show(struct seq_file *m, void *v)
 		goto out;
 	msleep(50);
 	if (failed(m, atomic_read(&p->runs) == runs + 1, "re-armed after cancelling itself") ||
-	    failed(m, !rtd_timer_active(&p->t), "active after cancelling itself"))
+	    failed(m, !rtd_timer_active(&p->t), "active after cancelling itself") ||
+	    failed(m, rtd_timer_cancel(&p->t) == 0, "idle timer's cancel returned 1"))
 		goto out;
 	seq_puts(m, "ok\n");
 out:
