@@ -10,7 +10,7 @@
 #                  whose kbuild tools need glibc >= 2.38 (trixie-chroot.sh)
 #   trixie-dkms    the same plus trixie's dkms: DKMS builds for 7.x kernels
 #   bookworm-dkms  bookworm with dkms and openssl: rtdefer-dkms's package
-#                  install test
+#                  install test (dwarves and bc: 6.12 headers need pahole)
 #
 # `run` works in a private mount namespace: every mount it makes (proc, dev,
 # a tmpfs on /tmp, the kernel cache, the source tree, the overlay) disappears
@@ -25,7 +25,7 @@ TRIXIE_PKGS=gcc-14,make,libc6-dev,libelf1t64,libssl3t64,dwarves,bc,kmod
 case ${1:-} in
 trixie) SUITE=trixie PKGS=$TRIXIE_PKGS ;;
 trixie-dkms) SUITE=trixie PKGS=$TRIXIE_PKGS,dkms ;;
-bookworm-dkms) SUITE=bookworm PKGS=dkms,gcc-12,make,libc6-dev,libelf1,libssl3,openssl,kmod,xz-utils ;;
+bookworm-dkms) SUITE=bookworm PKGS=dkms,gcc-12,make,libc6-dev,libelf1,libssl3,openssl,kmod,xz-utils,dwarves,bc ;;
 *) rtd_die "usage: $0 trixie|trixie-dkms|bookworm-dkms [run [--overlay DIR] CMD...]" ;;
 esac
 NAME=$1

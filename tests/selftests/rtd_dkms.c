@@ -122,4 +122,24 @@ TEST_F(dkms, consumer_pulls_in_rtdefer)
 	EXPECT_FALSE(rtd_loaded("rtdefer"));
 }
 
+/*
+ * What the build-time probes found must reach DKMS builds too (DKMS copies
+ * only the files dkms.conf's Makefile rule lists): the DKMS-built module
+ * takes or refuses a priority exactly as the one built from the tree does
+ * (5: taken where sched_setattr_nocheck() is exported, refused on 5.10).
+ */
+TEST_F(dkms, same_scheduling_limits_as_tree_build)
+{
+	const char *knob = "/sys/kernel/rtdefer/irq_work/priority";
+	int tree, dkms;
+
+	ASSERT_EQ(0, rtd_load("rtdefer", NULL));
+	tree = rtd_write_file(knob, "5");
+	ASSERT_EQ(0, rtd_unload("rtdefer"));
+	ASSERT_EQ(0, rtd_run(self->out, sizeof(self->out), MODPROBE " rtdefer"));
+	dkms = rtd_write_file(knob, "5");
+	TH_LOG("priority 5: tree build %d, DKMS build %d", tree, dkms);
+	EXPECT_EQ(tree, dkms);
+}
+
 TEST_HARNESS_MAIN
