@@ -64,6 +64,7 @@ void rtd_bh_insert(struct rtd_bh_pool *pool, struct rtd_workqueue *wq,
 		   struct rtd_work *work);
 void rtd_bh_kick(struct rtd_bh_pool *pool);
 bool rtd_bh_pool_holds(struct rtd_work *work);
+void rtd_bh_work_setup(struct rtd_work *work, rtd_work_func_t func);
 bool rtd_bh_current_wq_is(struct rtd_workqueue *wq);
 void rtd_bh_wq_put(struct rtd_workqueue *wq);
 bool rtd_bh_cancel(struct rtd_work *work, struct rtd_delayed_work *dwork);

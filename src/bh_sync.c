@@ -34,7 +34,7 @@ static void rtd_bh_barrier_fn(struct rtd_work *work)
 
 static void rtd_bh_barrier_init(struct rtd_bh_barrier *barr)
 {
-	rtd_init_work(&barr->work, rtd_bh_barrier_fn);
+	rtd_bh_work_setup(&barr->work, rtd_bh_barrier_fn);
 	atomic_or(RTD_WORK_PENDING, &barr->work.state);
 	init_completion(&barr->done);
 }

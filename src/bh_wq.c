@@ -65,15 +65,25 @@ static bool rtd_bh_init_refused(struct rtd_work *work, struct rtd_delayed_work *
  */
 void rtd_init_work(struct rtd_work *work, rtd_work_func_t func)
 {
-	if (rtd_bh_init_refused(work, NULL))
-		return;
+	if (!rtd_bh_init_refused(work, NULL))
+		rtd_bh_work_setup(work, func);
+}
+EXPORT_SYMBOL_RTDEFER(rtd_init_work);
+
+/**
+ * rtd_bh_work_setup() - rtd_init_work() without the check, for rtdefer's own
+ * items (flush barriers, set up under a pool's lock)
+ * @work: the item
+ * @func: its callback
+ */
+void rtd_bh_work_setup(struct rtd_work *work, rtd_work_func_t func)
+{
 	atomic_set(&work->state, RTD_WORK_INITIALISED);
 	INIT_LIST_HEAD(&work->entry);
 	work->func = func;
 	work->pool = NULL;
 	work->wq = NULL;
 }
-EXPORT_SYMBOL_RTDEFER(rtd_init_work);
 
 /**
  * rtd_init_delayed_work() - initialise a delayed work item at run time
@@ -89,7 +99,7 @@ void rtd_init_delayed_work(struct rtd_delayed_work *dwork, rtd_work_func_t func)
 {
 	if (rtd_bh_init_refused(&dwork->work, dwork))
 		return;
-	rtd_init_work(&dwork->work, func);
+	rtd_bh_work_setup(&dwork->work, func);
 	timer_setup(&dwork->timer, rtd_delayed_work_timer_fn, TIMER_IRQSAFE);
 	dwork->cpu = -1;
 }
