@@ -231,6 +231,49 @@ function contrast_load(k,  i, n, ms) {
 	}
 }
 
+# Median and range over the boots of one figure: sets RMED, RMIN, RMAX, RN.
+function spread(k, m, s, met,  b, n, a) {
+	n = 0
+	for (b = 1; b <= NB[k]; b++)
+		if ((k, m, s, met, b) in V)
+			a[++n] = V[k, m, s, met, b]
+	RN = n
+	if (!n)
+		return 0
+	RMED = med_(a, n)
+	RMIN = a[1]
+	RMAX = a[n]
+	return 1
+}
+
+function fmt_spread(fmt) {
+	if (!RN)
+		return "–"
+	if (RN == 1)
+		return sprintf(fmt, RMED)
+	return sprintf(fmt " (" fmt " to " fmt ")", RMED, RMIN, RMAX)
+}
+
+# The cost of rtdefer's statistics per item: storms with them on and off.
+function stats_cost(k,  i, n, ms, off, cost, rel, b, a, na) {
+	n = split("rtd_irq_work rtd_bh rtd_bh_highpri rtd_timer", ms, " ")
+	for (i = 1; i <= n; i++) {
+		if (!spread(k, ms[i], "storm", "stats_off_ns"))
+			continue
+		off = fmt_spread("%.0f")
+		spread(k, ms[i], "storm", "stats_cost_ns")
+		cost = fmt_spread("%+.1f")
+		na = 0
+		for (b = 1; b <= NB[k]; b++)
+			if ((k, ms[i], "storm", "stats_cost_ns", b) in V &&
+			    V[k, ms[i], "storm", "stats_off_ns", b] > 0)
+				a[++na] = 100 * V[k, ms[i], "storm", "stats_cost_ns", b] \
+					  / V[k, ms[i], "storm", "stats_off_ns", b]
+		rel = na ? sprintf("%+.1f%%", med_(a, na)) : "–"
+		printf "| %s | %s | %s | %s | %s |\n", k, ms[i], off, cost, rel
+	}
+}
+
 function summary(  i, g, row, ng, G, GN) {
 	ng = split("G1 G2 G3 G4", G, " ")
 	GN["G1"] = "threaded irq_work: p50/p99 ≤ 1.0× FIFO-1 kthread_worker, ≤ 1.1× RT irq_work thread; throughput ≥ 1.0×"
@@ -292,6 +335,23 @@ END {
 	print "|---|---|---:|---:|---:|"
 	for (i = 1; i <= nk; i++)
 		contrast_load(KERN[i])
+	print ""
+	print "## Cost of the statistics"
+	print ""
+	print "rtdefer's per-CPU counts and latency histograms (issue 6) are on by"
+	print "default. Their cost per item: storm bursts of each of rtdefer's"
+	print "mechanisms with the statistics on and off (switched through"
+	print "`/sys/kernel/debug/rtdefer/enabled` between rounds, on/off and off/on"
+	print "alternating, in the same boot), elapsed time per item (queue and run"
+	print "side) with them on minus that with them off: `stats_cost_ns`."
+	print "`rtd_timer` bursts arm timers that have already expired. A negative"
+	print "cost is noise: the difference is smaller than the drift between rounds."
+	print "Medians over the boots, with their range."
+	print ""
+	print "| kernel | mechanism | per item, statistics off (ns) | cost per item (ns) | relative |"
+	print "|---|---|---:|---:|---:|"
+	for (i = 1; i <= nk; i++)
+		stats_cost(KERN[i])
 	print ""
 	for (i = 1; i <= nk; i++) {
 		k = KERN[i]

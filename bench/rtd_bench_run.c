@@ -13,6 +13,12 @@
  * The storm queues bursts from task context on rb_cpu, recycling a pool of
  * items (an item is queued again once its callback has started), in rounds
  * that interleave the mechanisms burst by burst, shuffled the same way.
+ *
+ * The cost of rtdefer's statistics: the guest program switches them on and
+ * off (rtdefer's debugfs "enabled") between rounds of storm bursts of
+ * rtdefer's mechanisms (rtd_timer included: its bursts arm timers that have
+ * already expired), alternating on/off and off/on; the elapsed time per
+ * item with them on, minus that with them off, is what they cost.
  */
 #include <linux/delay.h>
 #include <linux/hrtimer.h>
@@ -410,6 +416,78 @@ static int rb_begin(struct rb_mech *m, enum rb_scen s)
 	m->wait_slot = -1;
 	m->wait_done = 0;
 	return m->prepare ? m->prepare(s) : 0;
+}
+
+/* The cost of the statistics: rounds with them on and off, [mechanism][on] */
+static struct rb_storm_acc rb_stats_acc[ARRAY_SIZE(rb_mechs)][2];
+static u32 rb_stats_state = 0x68e31da4;
+
+/**
+ * rb_run_stats() - one round of storm bursts of rtdefer's mechanisms
+ * @on: whether rtdefer's statistics are on (the guest program set them)
+ *
+ * Context: the driver kthread, bound to rb_cpu.
+ * Return: 0, or -errno if an item failed to queue or to run.
+ */
+int rb_run_stats(bool on)
+{
+	unsigned int per = max(1U, rb_storm_large / max(1U, rb_storm_rounds));
+	unsigned int order[ARRAY_SIZE(rb_mechs)], j, idx;
+	struct rb_storm_acc *a;
+	struct rb_mech *m;
+	int ret = 0;
+
+	rb_driver = current;
+	rb_order_init(order);
+	rb_shuffle(order, &rb_stats_state);
+	for (j = 0; j < rb_nr_mechs && !ret; j++) {
+		idx = order[j];
+		m = rb_mechs[idx];
+		if (!m->ready || !m->stats_cost)
+			continue;
+		ret = rb_begin(m, RB_STORM);
+		if (ret)
+			break;
+		a = &rb_stats_acc[idx][on];
+		/* not stamped: no latencies; a timer's expiry is then past */
+		ret = rb_burst(m, per, U32_MAX, &a->elapsed_ns, &a->queue_ns);
+		if (!ret)
+			a->items += per;
+		else
+			pr_err("%s: statistics round failed (%d)\n", m->name, ret);
+		if (m->finish)
+			m->finish(RB_STORM);
+	}
+	return ret;
+}
+
+/**
+ * rb_report_stats() - record the cost of the statistics per item
+ *
+ * stats_cost_ns: elapsed time per item (queue and run side) with the
+ * statistics on minus that with them off; stats_off_ns: the latter. Starts
+ * the accumulation anew.
+ *
+ * Context: Process context, rb_lock held.
+ */
+void rb_report_stats(void)
+{
+	const struct rb_storm_acc *on, *off;
+	u64 per_on, per_off;
+	unsigned int j;
+
+	for (j = 0; j < rb_nr_mechs; j++) {
+		on = &rb_stats_acc[j][1];
+		off = &rb_stats_acc[j][0];
+		if (!on->items || !off->items)
+			continue;
+		per_on = div64_u64(on->elapsed_ns * 10, on->items);
+		per_off = div64_u64(off->elapsed_ns * 10, off->items);
+		rb_result(rb_mechs[j], RB_STORM, RB_STATS_COST,
+			  (u64)((s64)per_on - (s64)per_off));
+		rb_result(rb_mechs[j], RB_STORM, RB_STATS_OFF, per_off / 10);
+	}
+	memset(rb_stats_acc, 0, sizeof(rb_stats_acc));
 }
 
 /**
