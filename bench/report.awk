@@ -148,7 +148,18 @@ function check(k, goal, what, m1, s1, m2, s2, met, op, bound,  ok) {
 	ok = op == "<=" ? RMED <= bound : RMED >= bound
 	GOALS = GOALS sprintf("| %s | %s | %s | %s %s %.2f | %s |\n", k, goal, what,
 			      fmt_ratio(), op, bound, verdict(ok))
-	SUM[goal, k] = (goal, k) in SUM ? SUM[goal, k] && ok : ok
+	sum_(goal, k, ok)
+}
+
+# A goal is met for a kernel when every one of its checks is. (Not
+# "SUM[g, k] = (g, k) in SUM ? ... : ok": mawk creates the element on the
+# left before it evaluates the right, so the test was always true and every
+# goal read "not met".)
+function sum_(goal, k, ok) {
+	if ((goal, k) in SUM)
+		SUM[goal, k] = SUM[goal, k] && ok
+	else
+		SUM[goal, k] = ok
 }
 
 function check_irq_work(k,  i, s, met) {
@@ -204,7 +215,7 @@ function check_idle(k,  i, n, ms, x, ok) {
 		ok = x == 0
 		GOALS = GOALS sprintf("| %s | G4 | %s idle_wakeups_per_s | %s = 0 | %s |\n",
 				      k, ms[i], fmt_value(x, "idle_wakeups_per_s"), verdict(ok))
-		SUM["G4", k] = ("G4", k) in SUM ? SUM["G4", k] && ok : ok
+		sum_("G4", k, ok)
 	}
 	n = split("rtd_irq_work rtd_bh rtd_bh_highpri", ms, " ")
 	for (i = 1; i <= n; i++) {
@@ -214,7 +225,7 @@ function check_idle(k,  i, n, ms, x, ok) {
 		ok = x >= 0.8 && x <= 1.2
 		GOALS = GOALS sprintf("| %s | G4 | %s cost_growth_1e6_over_1e3 | %.2f in 0.80–1.20 | %s |\n",
 				      k, ms[i], x, verdict(ok))
-		SUM["G4", k] = ("G4", k) in SUM ? SUM["G4", k] && ok : ok
+		sum_("G4", k, ok)
 	}
 }
 
