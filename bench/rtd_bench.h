@@ -44,6 +44,7 @@ struct rb_item {
 struct rb_mech {
 	const char *name;
 	unsigned int scens;	/* BIT(RB_*) this mechanism takes part in */
+	bool stats_cost;	/* rtdefer's: storms with its statistics on and off */
 	size_t size;
 	bool per_cpu;
 	void (*init)(void *item);
@@ -95,11 +96,15 @@ extern struct rb_mech *const rb_mechs[];
 extern const unsigned int rb_nr_mechs;
 extern const char *const rb_scen_names[RB_NR_SCEN];
 int rb_run_scenario(enum rb_scen s);
+int rb_run_stats(bool on);
+void rb_report_stats(void);
 
 /* Results (rtd_bench_main.c). */
 enum rb_metric {
 	RB_P50, RB_P99, RB_P999, RB_MAX, RB_THROUGHPUT, RB_COST_QUEUE,
 	RB_COST_RUN, RB_IDLE_WAKEUPS, RB_MEM, RB_GROWTH, RB_SAMPLES,
+	RB_STATS_COST,	/* signed, in tenths of ns */
+	RB_STATS_OFF,
 	RB_NR_METRICS
 };
 

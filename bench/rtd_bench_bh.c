@@ -56,6 +56,7 @@ static void rbh_sync(void *w)
 
 struct rb_mech rb_rtd_bh = {
 	.name = "rtd_bh",
+	.stats_cost = true,
 	.scens = RB_ALL_SCENS,
 	.size = sizeof(struct rtd_work),
 	.init = rbh_init,
@@ -65,6 +66,7 @@ struct rb_mech rb_rtd_bh = {
 
 struct rb_mech rb_rtd_bh_highpri = {
 	.name = "rtd_bh_highpri",
+	.stats_cost = true,
 	.scens = RB_ALL_SCENS,
 	.size = sizeof(struct rtd_work),
 	.init = rbh_hi_init,

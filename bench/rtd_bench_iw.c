@@ -43,6 +43,7 @@ static void riw_sync(void *w)
 
 struct rb_mech rb_rtd_irq_work = {
 	.name = "rtd_irq_work",
+	.stats_cost = true,
 	.scens = RB_ALL_SCENS,
 	.size = sizeof(struct rtd_irq_work),
 	.init = riw_init,

@@ -6,6 +6,11 @@
  *   run         write a scenario name (task, hardirq, load, remote, storm) to
  *               run it; the write returns when it is done. "workers" only
  *               starts the kthread_workers (so their memory can be measured).
+ *               "stats_on" and "stats_off" run one round of storm bursts of
+ *               rtdefer's mechanisms (the writer has switched rtdefer's
+ *               statistics on or off before: /sys/kernel/debug/rtdefer/
+ *               enabled); "stats_report" records what the statistics cost
+ *               per item (stats_cost_ns, stats_off_ns) over those rounds.
  *   results     every figure so far, one CSV line each:
  *               kernel,mechanism,scenario,metric,value
  *   quantiles   latency distributions: kernel,mechanism,scenario,q,ns
@@ -68,7 +73,8 @@ static const char *const rb_metric_names[RB_NR_METRICS] = {
 	[RB_THROUGHPUT] = "throughput_per_s", [RB_COST_QUEUE] = "cost_queue_ns",
 	[RB_COST_RUN] = "cost_run_ns", [RB_IDLE_WAKEUPS] = "idle_wakeups_per_s",
 	[RB_MEM] = "mem_per_cpu_bytes", [RB_GROWTH] = "cost_growth_1e6_over_1e3",
-	[RB_SAMPLES] = "samples",
+	[RB_SAMPLES] = "samples", [RB_STATS_COST] = "stats_cost_ns",
+	[RB_STATS_OFF] = "stats_off_ns",
 };
 
 /* Quantiles kept for the plots, in 1/10000. */
@@ -150,6 +156,8 @@ static void rb_seq_stop(struct seq_file *sf, void *v)
 static int rb_seq_show(struct seq_file *sf, void *v)
 {
 	const struct rb_rec *r = v;
+	s64 sv = (s64)r->value;
+	u64 abs = sv < 0 ? -(u64)sv : (u64)sv;
 
 	seq_printf(sf, "%s,%s,%s,", init_utsname()->release,
 		   rb_mechs[r->mech]->name, rb_scen_names[r->scen]);
@@ -159,6 +167,9 @@ static int rb_seq_show(struct seq_file *sf, void *v)
 	else if (r->what == RB_GROWTH)
 		seq_printf(sf, "%s,%llu.%03llu\n", rb_metric_names[r->what],
 			   r->value / 1000, r->value % 1000);
+	else if (r->what == RB_STATS_COST)
+		seq_printf(sf, "%s,%s%llu.%llu\n", rb_metric_names[r->what],
+			   sv < 0 ? "-" : "", abs / 10, abs % 10);
 	else
 		seq_printf(sf, "%s,%llu\n", rb_metric_names[r->what], r->value);
 	return 0;
@@ -213,6 +224,7 @@ DEFINE_SHOW_ATTRIBUTE(rb_mechanisms);
 
 struct rb_job {
 	enum rb_scen scen;
+	int stats;	/* -1: run scen; 0 or 1: a round with the statistics off or on */
 	int ret;
 	struct completion done;
 };
@@ -221,7 +233,8 @@ static int rb_driver_fn(void *data)
 {
 	struct rb_job *job = data;
 
-	job->ret = rb_run_scenario(job->scen);
+	job->ret = job->stats < 0 ? rb_run_scenario(job->scen) :
+		   rb_run_stats(job->stats);
 	complete(&job->done);
 	/* the job lives on the writer's stack: do not touch it from here */
 	while (!kthread_should_stop()) {
@@ -233,10 +246,13 @@ static int rb_driver_fn(void *data)
 	return 0;
 }
 
-/* Run scenario @s in a driver kthread bound to rb_cpu; rb_lock held. */
-static int rb_run(enum rb_scen s)
+/*
+ * Run scenario @s (@stats < 0) or a statistics round (@stats 0: off, 1: on)
+ * in a driver kthread bound to rb_cpu; rb_lock held.
+ */
+static int rb_run(enum rb_scen s, int stats)
 {
-	struct rb_job job = { .scen = s };
+	struct rb_job job = { .scen = s, .stats = stats };
 	struct task_struct *t;
 
 	if (rb_cpu < 0 || rb_cpu >= nr_cpu_ids || !cpu_online(rb_cpu) ||
@@ -270,9 +286,14 @@ static ssize_t rb_run_write(struct file *file, const char __user *ubuf,
 	mutex_lock(&rb_lock);
 	if (sysfs_streq(buf, "workers")) {
 		ret = rb_kworkers_start();
+	} else if (sysfs_streq(buf, "stats_on") || sysfs_streq(buf, "stats_off")) {
+		ret = rb_run(RB_STORM, sysfs_streq(buf, "stats_on"));
+	} else if (sysfs_streq(buf, "stats_report")) {
+		rb_report_stats();
+		ret = 0;
 	} else {
 		s = sysfs_match_string(rb_scen_names, buf);
-		ret = s < 0 || s == RB_IDLE ? -EINVAL : rb_run(s);
+		ret = s < 0 || s == RB_IDLE ? -EINVAL : rb_run(s, -1);
 	}
 	mutex_unlock(&rb_lock);
 	return ret ? ret : len;
@@ -322,7 +343,7 @@ static int rb_mech_init(struct rb_mech *m)
 
 	if (!m->scens)
 		return 0;	/* not on this kernel */
-	m->nitems = m->scens & BIT(RB_STORM) ? rb_pool : 1;
+	m->nitems = m->scens & BIT(RB_STORM) || m->stats_cost ? rb_pool : 1;
 	m->pool = kvcalloc(rb_pool_items(m), m->size, GFP_KERNEL);
 	m->items = vzalloc(array_size(m->nitems, sizeof(*m->items)));
 	m->samples = vmalloc(array_size(max(rb_samples, 1U), sizeof(*m->samples)));

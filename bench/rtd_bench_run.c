@@ -13,6 +13,13 @@
  * The storm queues bursts from task context on rb_cpu, recycling a pool of
  * items (an item is queued again once its callback has started), in rounds
  * that interleave the mechanisms burst by burst, shuffled the same way.
+ *
+ * The cost of rtdefer's statistics: the guest program switches them on and
+ * off (rtdefer's debugfs "enabled") between rounds of storm bursts of
+ * rtdefer's mechanisms (rtd_timer included: its bursts arm timers that have
+ * already expired), alternating on/off and off/on; the elapsed time per
+ * item with them on, minus that with them off, is what they cost (the
+ * median over the pairs of rounds).
  */
 #include <linux/delay.h>
 #include <linux/hrtimer.h>
@@ -410,6 +417,99 @@ static int rb_begin(struct rb_mech *m, enum rb_scen s)
 	m->wait_slot = -1;
 	m->wait_done = 0;
 	return m->prepare ? m->prepare(s) : 0;
+}
+
+/*
+ * The cost of the statistics: elapsed time per item of every round, in
+ * tenths of ns, [mechanism][statistics on][round].
+ */
+#define RB_STATS_ROUNDS	64
+static s64 rb_stats_per[ARRAY_SIZE(rb_mechs)][2][RB_STATS_ROUNDS];
+static unsigned int rb_stats_n[ARRAY_SIZE(rb_mechs)][2];
+static u32 rb_stats_state = 0x68e31da4;
+
+/**
+ * rb_run_stats() - one round of storm bursts of rtdefer's mechanisms
+ * @on: whether rtdefer's statistics are on (the guest program set them)
+ *
+ * Context: the driver kthread, bound to rb_cpu.
+ * Return: 0, or -errno if an item failed to queue or to run.
+ */
+int rb_run_stats(bool on)
+{
+	unsigned int per = max(1U, rb_storm_large / max(1U, rb_storm_rounds));
+	unsigned int order[ARRAY_SIZE(rb_mechs)], j, idx, *n;
+	u64 elapsed, queued;
+	struct rb_mech *m;
+	int ret = 0;
+
+	rb_driver = current;
+	rb_order_init(order);
+	rb_shuffle(order, &rb_stats_state);
+	for (j = 0; j < rb_nr_mechs && !ret; j++) {
+		idx = order[j];
+		m = rb_mechs[idx];
+		if (!m->ready || !m->stats_cost)
+			continue;
+		ret = rb_begin(m, RB_STORM);
+		if (ret)
+			break;
+		elapsed = 0;
+		queued = 0;
+		/* not stamped: no latencies; a timer's expiry is then past */
+		ret = rb_burst(m, per, U32_MAX, &elapsed, &queued);
+		n = &rb_stats_n[idx][on];
+		if (ret)
+			pr_err("%s: statistics round failed (%d)\n", m->name, ret);
+		else if (*n < RB_STATS_ROUNDS)
+			rb_stats_per[idx][on][(*n)++] = div64_u64(elapsed * 10, per);
+		if (m->finish)
+			m->finish(RB_STORM);
+	}
+	return ret;
+}
+
+static int rb_cmp_s64(const void *a, const void *b)
+{
+	s64 x = *(const s64 *)a, y = *(const s64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static s64 rb_median_s64(s64 *v, unsigned int n)
+{
+	sort(v, n, sizeof(*v), rb_cmp_s64, NULL);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/**
+ * rb_report_stats() - record the cost of the statistics per item
+ *
+ * Round k with the statistics on and round k with them off form a pair (the
+ * guest program runs them back to back). stats_cost_ns: the median over the
+ * pairs of the elapsed time per item (queue and run side) on minus off, so
+ * that a round slowed down by something else does not decide it;
+ * stats_off_ns: the median with them off. Starts the rounds anew.
+ *
+ * Context: Process context, rb_lock held.
+ */
+void rb_report_stats(void)
+{
+	s64 diff[RB_STATS_ROUNDS];
+	unsigned int j, r, n;
+
+	for (j = 0; j < rb_nr_mechs; j++) {
+		n = min(rb_stats_n[j][0], rb_stats_n[j][1]);
+		if (!n)
+			continue;
+		for (r = 0; r < n; r++)
+			diff[r] = rb_stats_per[j][1][r] - rb_stats_per[j][0][r];
+		rb_result(rb_mechs[j], RB_STORM, RB_STATS_COST,
+			  (u64)rb_median_s64(diff, n));
+		rb_result(rb_mechs[j], RB_STORM, RB_STATS_OFF,
+			  rb_median_s64(rb_stats_per[j][0], n) / 10);
+	}
+	memset(rb_stats_n, 0, sizeof(rb_stats_n));
 }
 
 /**

@@ -88,6 +88,7 @@ static void rtt_finish(enum rb_scen s)
 
 struct rb_mech rb_rtd_timer = {
 	.name = "rtd_timer",
+	.stats_cost = true,
 	.scens = RB_LAT_SCENS,
 	.size = sizeof(struct rtd_timer),
 	.init = rt_init,

@@ -7,6 +7,9 @@
 # KERNELS="6.1 7.2" for a subset; BOOTS=3 for more boots (the report gives
 # the median of the per-boot ratios and their range); RTD_BENCH_PARAMS for
 # other rtd_bench module parameters; RTD_BENCH_TIMEOUT per guest (s).
+# The boots of kernels not in KERNELS that an earlier run left in
+# build/bench/runs are kept and go into the report too, so the matrix can be
+# run one kernel at a time (rm -rf build/bench to start afresh).
 # Nothing is loaded into this machine's kernel: everything runs in QEMU.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -46,7 +49,9 @@ main() {
 	done
 	rtd_install_packages "$OUT/apt-install.log" $DEPS
 	"$RTD_TOP/scripts/fetch-kernels.sh" $KERNELS || rtd_die "fetching kernels failed"
-	rm -rf "$OUT/runs"
+	for id in $KERNELS; do
+		rm -rf "$OUT/runs/$id"
+	done
 	for id in $KERNELS; do
 		bench_kernel "$id" || failed=1
 	done

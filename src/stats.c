@@ -11,8 +11,24 @@
  *   <facility>/stats     one line per possible CPU and a total line
  *   <facility>/latency   "bucket_ns count" lines, bucket = lower bound
  *   reset                write 1 to zero every counter
+ *   enabled              reads 1 or 0; write 1 or 0 (one trailing newline
+ *                        allowed, anything else is -EINVAL) to switch the
+ *                        statistics on or off
+ *
+ * The statistics are on by default and can be switched off at run time:
+ * a static key then patches every hook down to a jump over the counting,
+ * and no time stamp is taken at queueing. The counters keep their values
+ * while off and resume when switched on again. Items in flight across a
+ * switch are counted partly: one queued while off and run while on counts
+ * as run, not as queued, and stays out of the latency histogram (it has no
+ * time stamp). The tracepoints do not depend on the switch: while
+ * rtdefer_execute_start is enabled, items are stamped either way, and its
+ * latency_ns is 0 only for an item queued while both were off. What the
+ * statistics cost per item is measured by the benchmark (bench/README.md,
+ * stats_cost_ns).
  */
 #include <linux/debugfs.h>
+#include <linux/jump_label.h>
 #include <linux/kernel.h>
 #include <linux/log2.h>
 #include <linux/percpu.h>
@@ -47,6 +63,9 @@ struct rtd_stats {
 static DEFINE_PER_CPU(struct rtd_stats, rtd_stats[RTD_NR_FACS]);
 static struct dentry *rtd_debugfs;
 
+/* The statistics switch (debugfs "enabled"); writers serialised by the key. */
+static DEFINE_STATIC_KEY_TRUE(rtd_stats_on);
+
 /**
  * rtd_stat_add() - count events of a facility on this CPU
  * @fac: RTD_FAC_*
@@ -57,7 +76,8 @@ static struct dentry *rtd_debugfs;
  */
 void rtd_stat_add(enum rtd_fac fac, enum rtd_stat stat, unsigned long n)
 {
-	this_cpu_add(rtd_stats[fac].count[stat], n);
+	if (static_branch_likely(&rtd_stats_on))
+		this_cpu_add(rtd_stats[fac].count[stat], n);
 }
 
 /**
@@ -67,30 +87,44 @@ void rtd_stat_add(enum rtd_fac fac, enum rtd_stat stat, unsigned long n)
  * @cpu: the CPU it is queued for
  *
  * Context: Any context, NMI included.
- * Return: the time stamp (local_clock()) to pass to rtd_obs_start().
+ * Return: the time stamp (local_clock()) to pass to rtd_obs_start(), or 0
+ * when neither the statistics nor the rtdefer_execute_start event need one.
  */
 u64 rtd_obs_queued(enum rtd_fac fac, void *fn, int cpu)
 {
-	this_cpu_inc(rtd_stats[fac].count[RTD_STAT_QUEUED]);
 	trace_rtdefer_queue(fac, fn, cpu);
-	return local_clock();
+	if (static_branch_likely(&rtd_stats_on)) {
+		this_cpu_inc(rtd_stats[fac].count[RTD_STAT_QUEUED]);
+		return local_clock();
+	}
+	return trace_rtdefer_execute_start_enabled() ? local_clock() : 0;
 }
 
 /**
  * rtd_obs_start() - count, time and trace the start of a callback
  * @fac: RTD_FAC_*
  * @fn: the callback
- * @queued_ns: what rtd_obs_queued() returned for this run
+ * @queued_ns: what rtd_obs_queued() returned for this run (0: no stamp)
  *
  * Context: Any context.
  */
 void rtd_obs_start(enum rtd_fac fac, void *fn, u64 queued_ns)
 {
-	u64 now = local_clock(), lat = now > queued_ns ? now - queued_ns : 0;
-	unsigned int b = lat ? min_t(unsigned int, ilog2(lat) + 1, RTD_LAT_BUCKETS - 1) : 0;
+	bool on = static_branch_likely(&rtd_stats_on);
+	u64 now, lat = 0;
+	unsigned int b;
 
-	this_cpu_inc(rtd_stats[fac].count[RTD_STAT_RUN]);
-	this_cpu_inc(rtd_stats[fac].lat[b]);
+	if (queued_ns && (on || trace_rtdefer_execute_start_enabled())) {
+		now = local_clock();
+		lat = now > queued_ns ? now - queued_ns : 0;
+	}
+	if (on) {
+		this_cpu_inc(rtd_stats[fac].count[RTD_STAT_RUN]);
+		if (queued_ns) {
+			b = lat ? min_t(unsigned int, ilog2(lat) + 1, RTD_LAT_BUCKETS - 1) : 0;
+			this_cpu_inc(rtd_stats[fac].lat[b]);
+		}
+	}
 	trace_rtdefer_execute_start(fac, fn, lat);
 }
 
@@ -176,10 +210,47 @@ static const struct file_operations rtd_reset_fops = {
 	.llseek = noop_llseek,
 };
 
+static ssize_t rtd_enabled_read(struct file *file, char __user *ubuf,
+				size_t len, loff_t *ppos)
+{
+	const char *s = static_key_enabled(&rtd_stats_on) ? "1\n" : "0\n";
+
+	return simple_read_from_buffer(ubuf, len, ppos, s, 2);
+}
+
+/* Exactly "0" or "1", with at most one trailing newline. */
+static ssize_t rtd_enabled_write(struct file *file, const char __user *ubuf,
+				 size_t len, loff_t *ppos)
+{
+	char buf[2];
+
+	if (len < 1 || len > sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	if (len == 2 && buf[1] != '\n')
+		return -EINVAL;
+	if (buf[0] == '1')
+		static_branch_enable(&rtd_stats_on);
+	else if (buf[0] == '0')
+		static_branch_disable(&rtd_stats_on);
+	else
+		return -EINVAL;
+	return len;
+}
+
+static const struct file_operations rtd_enabled_fops = {
+	.owner = THIS_MODULE,
+	.read = rtd_enabled_read,
+	.write = rtd_enabled_write,
+	.llseek = default_llseek,
+};
+
 /**
  * rtd_stats_init() - create /sys/kernel/debug/rtdefer
  *
- * Missing debugfs is not an error: the counters still count.
+ * Missing debugfs is not an error: the counters still count (and cannot
+ * be switched off).
  *
  * Context: Module init, may sleep.
  */
@@ -195,6 +266,7 @@ void rtd_stats_init(void)
 		debugfs_create_file("latency", 0400, dir, (void *)fac, &rtd_latency_fops);
 	}
 	debugfs_create_file("reset", 0200, rtd_debugfs, NULL, &rtd_reset_fops);
+	debugfs_create_file("enabled", 0600, rtd_debugfs, NULL, &rtd_enabled_fops);
 }
 
 /**

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * rtd_stats: rtdefer's debugfs statistics, its rtdefer:* tracepoints and
- * scripts/rtdefer-stat, checked against what the test modules queued.
+ * scripts/rtdefer-stat, checked against what the test modules queued; the
+ * statistics switch (debugfs "enabled"): off, nothing is counted, on again,
+ * everything is, bad input is refused, the tracepoints do not depend on it.
  */
 #include "rtd_guest.h"
 #include <sys/stat.h>
@@ -83,6 +85,7 @@ FIXTURE_TEARDOWN(st)
 	int i;
 
 	rtd_write_file(TRACING "events/rtdefer/enable", "0");
+	rtd_write_file(DBG "enabled", "1");
 	for (i = 0; i < 3; i++)
 		EXPECT_EQ(0, rtd_unload(mods[i]));
 	EXPECT_EQ(0, rtd_unload("rtdefer"));
@@ -103,6 +106,8 @@ TEST_F(st, files_root_only_reset_validated)
 	}
 	ASSERT_EQ(0, stat(DBG "reset", &sb));
 	EXPECT_EQ(0200, (int)(sb.st_mode & 0777));
+	ASSERT_EQ(0, stat(DBG "enabled", &sb));
+	EXPECT_EQ(0600, (int)(sb.st_mode & 0777));
 	EXPECT_EQ(-EINVAL, rtd_write_file(DBG "reset", "0"));
 	EXPECT_EQ(-EINVAL, rtd_write_file(DBG "reset", "bogus"));
 }
@@ -153,15 +158,13 @@ TEST_F(st, timer_counts_match)
 }
 
 /* rtdefer:* events fire with the right fields; no raw pointers shown. */
-TEST_F(st, tracepoints_fire_with_fields)
+static void check_events(struct __test_metadata *_metadata)
 {
 	static char buf[1 << 20];
 	int queue = 0, start = 0, end = 0;
 	char *line, *save;
 	long lat;
 
-	if (access(TRACING "events/rtdefer", F_OK))
-		SKIP(return, "tracefs not mounted");
 	ASSERT_EQ(0, rtd_write_file(TRACING "trace", ""));
 	ASSERT_EQ(0, rtd_write_file(TRACING "events/rtdefer/enable", "1"));
 	rtd_run_check(_metadata, "rtd_test_iw", "ctx_task");
@@ -185,6 +188,100 @@ TEST_F(st, tracepoints_fire_with_fields)
 	EXPECT_EQ(3, queue);
 	EXPECT_EQ(3, start);
 	EXPECT_EQ(3, end);
+}
+
+TEST_F(st, tracepoints_fire_with_fields)
+{
+	if (access(TRACING "events/rtdefer", F_OK))
+		SKIP(return, "tracefs not mounted");
+	check_events(_metadata);
+}
+
+/* The statistics switch reads 1 or 0 and takes exactly that. */
+TEST_F(st, stats_switch_validated)
+{
+	static const char * const bad[] = {
+		"", "\n", "2", "-1", "01", "10", "1a", "1 ", " 1", "1\n\n", "on",
+		"off", "y", "n", "true", "0x1",
+	};
+	char out[16];
+	int i;
+
+	ASSERT_EQ(2, rtd_read_file(DBG "enabled", out, sizeof(out)));
+	EXPECT_STREQ("1\n", out);
+	for (i = 0; i < (int)ARRAY_SIZE(bad); i++) {
+		EXPECT_EQ(-EINVAL, rtd_write_file(DBG "enabled", bad[i])) {
+			TH_LOG("input %d accepted", i);
+		}
+	}
+	ASSERT_EQ(0, rtd_write_file(DBG "enabled", "1\n"));
+	ASSERT_EQ(0, rtd_write_file(DBG "enabled", "1"));
+	ASSERT_EQ(2, rtd_read_file(DBG "enabled", out, sizeof(out)));
+	EXPECT_STREQ("1\n", out);
+	ASSERT_EQ(0, rtd_write_file(DBG "enabled", "0\n"));
+	ASSERT_EQ(2, rtd_read_file(DBG "enabled", out, sizeof(out)));
+	EXPECT_STREQ("0\n", out);
+	for (i = 0; i < (int)ARRAY_SIZE(bad); i++)
+		EXPECT_EQ(-EINVAL, rtd_write_file(DBG "enabled", bad[i]));
+	ASSERT_EQ(2, rtd_read_file(DBG "enabled", out, sizeof(out)));
+	EXPECT_STREQ("0\n", out);
+	ASSERT_EQ(0, rtd_write_file(DBG "enabled", "0"));
+	ASSERT_EQ(0, rtd_write_file(DBG "enabled", "1"));
+	ASSERT_EQ(2, rtd_read_file(DBG "enabled", out, sizeof(out)));
+	EXPECT_STREQ("1\n", out);
+}
+
+static void expect_totals(struct __test_metadata *_metadata, const char *fac,
+			  long queued, long run)
+{
+	struct totals t;
+
+	read_totals(_metadata, fac, &t);
+	TH_LOG("%s: queued %ld run %ld (want %ld %ld)", fac, t.queued, t.run,
+	       queued, run);
+	EXPECT_EQ(queued, t.queued);
+	EXPECT_EQ(run, t.run);
+	EXPECT_EQ(0, t.migrated);
+	EXPECT_EQ(run, latency_sum(_metadata, fac));
+}
+
+/*
+ * Off: irq_work, BH and timer items run and nothing is counted. On again:
+ * every item is counted and timed.
+ */
+TEST_F_TIMEOUT(st, stats_off_counts_nothing, 180)
+{
+	long n;
+
+	ASSERT_EQ(0, rtd_write_file(DBG "enabled", "0"));
+	n = check_count(_metadata, "rtd_test_iw", "storm");
+	ASSERT_LT(0, n);
+	rtd_run_check(_metadata, "rtd_test_bh", "order");
+	rtd_run_check(_metadata, "rtd_test_timer", "ctx");
+	expect_totals(_metadata, "irq_work", 0, 0);
+	expect_totals(_metadata, "bh", 0, 0);
+	expect_totals(_metadata, "timer", 0, 0);
+
+	ASSERT_EQ(0, rtd_write_file(DBG "enabled", "1"));
+	n = check_count(_metadata, "rtd_test_iw", "storm");
+	ASSERT_LT(0, n);
+	expect_totals(_metadata, "irq_work", n, n);
+	ASSERT_EQ(0, rtd_write_file(DBG "reset", "1"));
+	rtd_run_check(_metadata, "rtd_test_bh", "order");
+	expect_totals(_metadata, "bh", 10000, 10000);
+	ASSERT_EQ(0, rtd_write_file(DBG "reset", "1"));
+	rtd_run_check(_metadata, "rtd_test_timer", "ctx");
+	expect_totals(_metadata, "timer", 6, 6);
+}
+
+/* The tracepoints fire, with latencies, while the statistics are off. */
+TEST_F(st, tracepoints_without_stats)
+{
+	if (access(TRACING "events/rtdefer", F_OK))
+		SKIP(return, "tracefs not mounted");
+	ASSERT_EQ(0, rtd_write_file(DBG "enabled", "0"));
+	check_events(_metadata);
+	expect_totals(_metadata, "irq_work", 0, 0);
 }
 
 /* scripts/rtdefer-stat prints the same totals as the stats files. */
