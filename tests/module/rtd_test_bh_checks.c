@@ -190,10 +190,10 @@ static int highpri_show(struct seq_file *m, void *v)
 
 	if (failed(m, lo && hi, "no memory"))
 		goto out;
-	local_bh_disable();
+	local_irq_disable();
 	rtd_queue_work(rtd_system_bh_wq, &lo->dw.work);
 	rtd_queue_work(rtd_system_bh_highpri_wq, &hi->dw.work);
-	local_bh_enable();
+	local_irq_enable();
 	if (failed(m, rec_wait(lo, 1) && rec_wait(hi, 1), "items never ran") ||
 	    failed(m, hi->seq < lo->seq, "normal item ran before the highpri one") ||
 	    failed(m, hi->softirq && lo->softirq, "not in softirq context"))
@@ -308,12 +308,12 @@ static int budget_show(struct seq_file *m, void *v)
 			goto out;
 		r[i]->spin_us = 1000;
 	}
-	local_bh_disable();
+	local_irq_disable();
 	for (i = 0; i < NBUDGET; i++)
 		rtd_queue_work(rtd_system_bh_wq, &r[i]->dw.work);
 	first = atomic_read(&log_seq);
 	mod_timer(&budget_timer, jiffies + 1);
-	local_bh_enable();
+	local_irq_enable();
 	rtd_flush_workqueue(rtd_system_bh_wq);
 	/* a loaded host may end the items before the tick: then the check fails */
 	for (i = 0; i < 50 && !atomic_read(&budget_timer_seq); i++)
@@ -403,15 +403,16 @@ static int flush_cancel_body(void *arg)
 	    failed(m, atomic_read(&r->runs) == 1, "flush returned before the run ended") ||
 	    failed(m, !rtd_flush_work(&r->dw.work), "flush of an idle item waited"))
 		return -1;
-	/* with BH off here, an item queued here stays pending */
-	local_bh_disable();
+	/* with interrupts off here, an item queued here stays pending (on RT
+	 * 7.x, BH off in a task does not hold back the softirq threads) */
+	local_irq_disable();
 	rtd_queue_work(rtd_system_bh_wq, &r->dw.work);
 	if (failed(m, rtd_work_pending(&r->dw.work), "not pending after queue") ||
 	    failed(m, rtd_cancel_work(&r->dw.work), "cancel of a pending item said idle")) {
-		local_bh_enable();
+		local_irq_enable();
 		return -1;
 	}
-	local_bh_enable();
+	local_irq_enable();
 	msleep(50);
 	if (failed(m, atomic_read(&r->runs) == 1, "cancelled item ran"))
 		return -1;
@@ -483,13 +484,13 @@ static int disable_show(struct seq_file *m, void *v)
 	if (failed(m, r, "no memory"))
 		goto out;
 	w = &r->dw.work;
-	local_bh_disable();
+	local_irq_disable();
 	rtd_queue_work(rtd_system_bh_wq, w);
 	if (failed(m, rtd_disable_work(w), "disable of a pending item said idle")) {
-		local_bh_enable();
+		local_irq_enable();
 		goto out;
 	}
-	local_bh_enable();
+	local_irq_enable();
 	if (failed(m, !rtd_disable_work(w), "second disable said pending") ||
 	    failed(m, !rtd_queue_work(rtd_system_bh_wq, w), "queued while disabled") ||
 	    failed(m, !rtd_enable_work(w), "enabled after one of two enables") ||
