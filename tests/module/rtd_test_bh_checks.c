@@ -403,8 +403,10 @@ static int flush_cancel_body(void *arg)
 	    failed(m, atomic_read(&r->runs) == 1, "flush returned before the run ended") ||
 	    failed(m, !rtd_flush_work(&r->dw.work), "flush of an idle item waited"))
 		return -1;
-	/* with interrupts off here, an item queued here stays pending (on RT
-	 * 7.x, BH off in a task does not hold back the softirq threads) */
+	/*
+	 * With interrupts off here, an item queued here stays pending (on
+	 * RT 7.x, BH off in a task does not hold back the softirq threads).
+	 */
 	local_irq_disable();
 	rtd_queue_work(rtd_system_bh_wq, &r->dw.work);
 	if (failed(m, rtd_work_pending(&r->dw.work), "not pending after queue") ||
