@@ -47,7 +47,6 @@ struct rtt_item {
 };
 
 extern unsigned int rtt_nitems;
-extern bool rtt_chaos;
 
 bool rtt_stopping(void);
 u32 rtt_rand(u32 n);
@@ -66,8 +65,10 @@ int rtt_kind_init(struct rtt_kind *k, const char *name, bool behind_itself);
 void rtt_kind_free(struct rtt_kind *k);
 bool rtt_kind_report(struct rtt_kind *k, int *test);
 void rtt_kind_account(struct rtt_kind *k, struct rtt_item *it);
-bool rtt_wait_idle(struct rtt_item *(*item)(void *arg, unsigned int i),
-		   void *arg, unsigned int n, unsigned int secs);
+void rtt_settle(struct rtt_item *it, unsigned long deadline);
+
+/* How long the end of a run waits for one queue's items to come back. */
+#define RTT_SETTLE_SECS 30
 
 /* One facility: its producers' hooks, called with the CPU pinned. */
 struct rtt_facility {

@@ -10,6 +10,8 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpumask.h>
+#include <linux/delay.h>
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/percpu.h>
 #include <linux/printk.h>
@@ -153,6 +155,17 @@ void rtt_cancelled(struct rtt_item *it)
 {
 	atomic_long_inc(&it->kind->cancelled);
 	rtt_release(it);
+}
+
+/**
+ * rtt_settle() - at the end, wait (until @deadline) for an item to come back
+ * @it: the item
+ * @deadline: in jiffies
+ */
+void rtt_settle(struct rtt_item *it, unsigned long deadline)
+{
+	while (atomic_read_acquire(&it->owned) && time_before(jiffies, deadline))
+		msleep(20);
 }
 
 /**

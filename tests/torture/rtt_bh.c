@@ -199,20 +199,17 @@ out:
 	atomic_dec(&b->meddlers);
 }
 
-static struct rtt_item *rtt_bh_item(void *arg, unsigned int n)
-{
-	return &((struct rtt_bh *)arg)[n].it;
-}
-
 static void rtt_bh_quiesce(void)
 {
 	unsigned int k, n;
 
 	for (k = 0; k < RTT_BH_NR; k++) {
-		rtt_wait_idle(rtt_bh_item, rtt_bh_items[k], rtt_nitems, 30);
+		unsigned long deadline = jiffies + RTT_SETTLE_SECS * HZ;
+
 		for (n = 0; n < rtt_nitems; n++) {
 			struct rtt_bh *b = &rtt_bh_items[k][n];
 
+			rtt_settle(&b->it, deadline);
 			if (atomic_read(&b->it.owned))
 				pr_err("%s: item %u owned: state %#x timer %d listed %d cpu %d\n",
 				       rtt_bh_names[k], n, atomic_read(&b->dw.work.state),

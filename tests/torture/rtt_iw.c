@@ -151,18 +151,15 @@ static void rtt_iw_chaos(void)
 	rtd_irq_work_sync(&rtt_iw_items[k][rtt_rand(rtt_nitems)].w);
 }
 
-static struct rtt_item *rtt_iw_item(void *arg, unsigned int n)
-{
-	return &((struct rtt_iw *)arg)[n].it;
-}
-
 static void rtt_iw_quiesce(void)
 {
 	unsigned int k, n;
 
 	for (k = 0; k < RTT_IW_NR; k++) {
-		rtt_wait_idle(rtt_iw_item, rtt_iw_items[k], rtt_nitems, 30);
+		unsigned long deadline = jiffies + RTT_SETTLE_SECS * HZ;
+
 		for (n = 0; n < rtt_nitems; n++) {
+			rtt_settle(&rtt_iw_items[k][n].it, deadline);
 			rtd_irq_work_sync(&rtt_iw_items[k][n].w);
 			rtt_kind_account(&rtt_iw_kinds[k], &rtt_iw_items[k][n].it);
 		}

@@ -51,7 +51,7 @@ static char *facilities = "irq_work,bh,timer";
 module_param(facilities, charp, 0444);
 MODULE_PARM_DESC(facilities, "comma-separated: irq_work, bh, timer");
 
-bool rtt_chaos = true;
+static bool rtt_chaos = true;
 module_param_named(chaos, rtt_chaos, bool, 0444);
 MODULE_PARM_DESC(chaos, "flush/cancel/disable/sync items in flight");
 
@@ -223,6 +223,16 @@ static void rtt_stop_threads(void)
 	rtt_threads = NULL;
 }
 
+static bool rtt_is_on(struct rtt_facility *f)
+{
+	unsigned int i;
+
+	for (i = 0; i < rtt_nr_on; i++)
+		if (rtt_on[i] == f)
+			return true;
+	return false;
+}
+
 static int rtt_select(void)
 {
 	char *buf, *s, *name;
@@ -237,8 +247,9 @@ static int rtt_select(void)
 		for (i = 0; i < ARRAY_SIZE(rtt_all); i++)
 			if (!strcmp(name, rtt_all[i]->name))
 				break;
-		if (i == ARRAY_SIZE(rtt_all)) {
-			pr_err("facilities=%s: unknown facility '%s'\n", facilities, name);
+		if (i == ARRAY_SIZE(rtt_all) || rtt_is_on(rtt_all[i])) {
+			pr_err("facilities=%s: unknown or repeated facility '%s'\n",
+			       facilities, name);
 			ret = -EINVAL;
 		} else {
 			rtt_on[rtt_nr_on++] = rtt_all[i];
@@ -256,8 +267,6 @@ static int rtt_check_params(void)
 		pr_err("a parameter is out of range (see modinfo rtd_torture)\n");
 		return -EINVAL;
 	}
-	if (rtt_nr_on > ARRAY_SIZE(rtt_all))
-		return -EINVAL;
 	return rtt_select();
 }
 

@@ -121,7 +121,6 @@ static void rtt_t_produce(enum rtt_ctx ctx, int cpu)
 		if (!rtt_claim(&x->it))
 			continue;
 		x->restarts = k == RTT_T_THREAD && !rtt_rand(4) ? rtt_rand(4) : 0;
-		/* the check declines the first expiry of a re-arming timer */
 		rtt_t_arm(x);
 	}
 }
@@ -202,19 +201,17 @@ static void rtt_t_chaos(void)
 	}
 }
 
-static struct rtt_item *rtt_t_item(void *arg, unsigned int n)
-{
-	return &((struct rtt_timer *)arg)[n].it;
-}
-
 static void rtt_t_quiesce(void)
 {
 	unsigned int k, n;
 
 	for (k = 0; k < RTT_T_NR; k++) {
-		rtt_wait_idle(rtt_t_item, rtt_t_items[k], rtt_nitems, 30);
-		for (n = 0; n < rtt_nitems; n++)
+		unsigned long deadline = jiffies + RTT_SETTLE_SECS * HZ;
+
+		for (n = 0; n < rtt_nitems; n++) {
+			rtt_settle(&rtt_t_items[k][n].it, deadline);
 			rtt_kind_account(&rtt_t_kinds[k], &rtt_t_items[k][n].it);
+		}
 	}
 }
 
