@@ -101,6 +101,14 @@ rtd_kernel_field() {
 
 rtd_all_kernels() { awk '!/^#/ && NF { print $1 }' "$RTD_CONF"; }
 
+# rtd_wait_slot N: return once fewer than N of the caller's background jobs
+# run (one TCG guest per host CPU at a time).
+rtd_wait_slot() {
+	while [ "$(jobs -rp | wc -l)" -ge "$1" ]; do
+		wait -n
+	done
+}
+
 # Where a kernel of the matrix is unpacked: image, headers and kbuild in one
 # root so that the relative symlinks between them resolve.
 rtd_kroot() { printf '%s/kernels/%s\n' "$RTD_CACHE" "$1"; }

@@ -78,9 +78,7 @@ fi
 mkdir -p "$OUT"
 "$RTD_TOP/scripts/fetch-kernels.sh" $KERNELS || rtd_die "fetching kernels failed"
 for id in $KERNELS; do
-	while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do
-		wait -n
-	done
+	rtd_wait_slot "$JOBS"
 	one "$id" &
 done
 wait

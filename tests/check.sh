@@ -54,17 +54,19 @@ record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "${4:-}" >>"$SUMMARY"; }
 
 # record_results KERNEL FILE: record lines "ok NAME", "skip NAME",
 # "not ok NAME [# DETAIL]" (the guest's results, the test scripts' output).
+# record_results KERNEL FILE [PREFIX]: PREFIX (e.g. "bench:") goes before
+# every test name.
 record_results() {
-	local line
+	local line p=${3:-}
 	while read -r line; do
 		case $line in
-		"ok "*) record "$1" "${line#ok }" ok ;;
-		"skip "*) record "$1" "${line#skip }" skip ;;
-		"not ok "*"#"*) line=${line#not ok }; record "$1" "${line%% #*}" "not ok" "${line#*#}" ;;
-		"not ok "*) record "$1" "${line#not ok }" "not ok" ;;
+		"ok "*) record "$1" "$p${line#ok }" ok ;;
+		"skip "*) record "$1" "$p${line#skip }" skip ;;
+		"not ok "*"#"*) line=${line#not ok }; record "$1" "$p${line%% #*}" "not ok" "${line#*#}" ;;
+		"not ok "*) record "$1" "$p${line#not ok }" "not ok" ;;
 		esac
 	done <"$2"
-	grep '^not ok' "$2" | sed "s/^/  $1: /" >&2
+	grep '^not ok' "$2" | sed "s/^/  $1: $p/" >&2
 }
 
 checkpatch() {
@@ -155,18 +157,11 @@ run_kernel() {
 # hotplug, knob changes and a consumer loaded in a loop, then 200
 # load/unload rounds of rtdefer. make torture runs the long ones.
 torture_short() {
-	local id=$1 out=$RESULTS/$1/torture line
+	local id=$1 out=$RESULTS/$1/torture
 	"$RTD_TOP/tests/torture/run.sh" "$id" "$BUILD/k/$id" "$out" \
 		"${RTD_TORTURE_SECS:-30}" 200 >"$out.log" 2>&1
 	[ -f "$out/results" ] || { record "$id" torture:boot "not ok" "see $out.log"; return; }
-	while read -r line; do
-		case $line in
-		"ok "*) record "$id" "torture:${line#ok }" ok ;;
-		"skip "*) record "$id" "torture:${line#skip }" skip ;;
-		"not ok "*) record "$id" "torture:${line#not ok }" "not ok" ;;
-		esac
-	done <"$out/results"
-	grep '^not ok' "$out/results" | sed "s/^/  $id torture: /" >&2
+	record_results "$id" "$out/results" torture:
 }
 # --- end of the short torture ---
 
@@ -185,17 +180,11 @@ bench_csv_check() {
 # asserts the CSV's format and that every mechanism produced samples,
 # never timing.
 bench_smoke() {
-	local id=$1 out=$RESULTS/$1/bench line
+	local id=$1 out=$RESULTS/$1/bench
 	"$RTD_TOP/scripts/bench-boot.sh" "$id" "$BUILD/k/$id" "$out" smoke 240 \
 		>"$out.log" 2>&1
 	[ -f "$out/results" ] || { record "$id" bench:boot "not ok" "see $out.log"; return; }
-	while read -r line; do
-		case $line in
-		"ok "*) record "$id" "bench:${line#ok }" ok ;;
-		"not ok "*) record "$id" "bench:${line#not ok }" "not ok" ;;
-		esac
-	done <"$out/results"
-	grep '^not ok' "$out/results" | sed "s/^/  $id bench: /" >&2
+	record_results "$id" "$out/results" bench:
 }
 # --- end of the benchmark smoke run ---
 
@@ -307,9 +296,7 @@ main() {
 	# the package checks take a slot too
 	package_checks &
 	for id in $KERNELS; do
-		while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do
-			wait -n
-		done
+		rtd_wait_slot "$JOBS"
 		run_kernel "$id" &
 	done
 	wait
