@@ -56,6 +56,17 @@ function med_(a, n) {
 	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
 
+# RN, RMED, RMIN, RMAX of a[1..n] (sorted here); 0 when n is 0.
+function summary_(a, n) {
+	RN = n
+	if (!n)
+		return 0
+	RMED = med_(a, n)
+	RMIN = a[1]
+	RMAX = a[n]
+	return 1
+}
+
 # Median over the boots of one figure; "" if missing.
 function value(k, m, s, met,  b, n, a) {
 	n = 0
@@ -72,13 +83,7 @@ function ratio(k, m1, s1, m2, s2, met,  b, n, a) {
 		if ((k, m1, s1, met, b) in V && (k, m2, s2, met, b) in V &&
 		    V[k, m2, s2, met, b] > 0)
 			a[++n] = V[k, m1, s1, met, b] / V[k, m2, s2, met, b]
-	RN = n
-	if (!n)
-		return 0
-	RMED = med_(a, n)
-	RMIN = a[1]
-	RMAX = a[n]
-	return 1
+	return summary_(a, n)
 }
 
 function fmt_ratio() {
@@ -248,13 +253,7 @@ function spread(k, m, s, met,  b, n, a) {
 	for (b = 1; b <= NB[k]; b++)
 		if ((k, m, s, met, b) in V)
 			a[++n] = V[k, m, s, met, b]
-	RN = n
-	if (!n)
-		return 0
-	RMED = med_(a, n)
-	RMIN = a[1]
-	RMAX = a[n]
-	return 1
+	return summary_(a, n)
 }
 
 function fmt_spread(fmt) {
