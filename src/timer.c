@@ -360,17 +360,16 @@ int rtd_timer_cancel(struct rtd_timer *timer)
 {
 	int ret = 0;
 
-	if (rtd_cannot_sleep() && READ_ONCE(timer->runner) != current) {
-		rtd_misuse("%s(%ps) from atomic context: not waiting\n",
-			   __func__, timer->function);
-		return rtd_timer_try_to_cancel(timer) > 0;
-	}
-
 	if (READ_ONCE(timer->runner) == current) {
 		atomic_or(RTD_TIMER_SELF_CANCEL, &timer->state);
 		atomic_inc(&timer->cancel_seq);
 		ret = hrtimer_try_to_cancel(&timer->hrt) > 0;
 		return rtd_timer_drop_pending(timer) || ret;
+	}
+	if (rtd_cannot_sleep()) {
+		rtd_misuse("%s(%ps) from atomic context: not waiting\n",
+			   __func__, timer->function);
+		return rtd_timer_try_to_cancel(timer) > 0;
 	}
 	atomic_inc(&timer->cancel_seq);
 	for (;;) {
