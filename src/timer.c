@@ -234,7 +234,9 @@ void rtd_timer_run_claimed(struct rtd_timer *timer)
  * @range_ns: slack: the expiry may come up to this much later
  * @mode: HRTIMER_MODE_REL or _ABS, optionally _PINNED
  *
- * Re-arms an armed timer. An expiry already pending still runs. A timer
+ * Re-arms an armed timer. An expiry already pending still runs. As for any
+ * hrtimer, a timer re-armed while the hardirq part of its last expiry still
+ * runs on another CPU stays on that CPU, _PINNED or not. A timer
  * never initialised with rtd_timer_init() (its memory zeroed) is not armed:
  * that is reported once as "API misuse".
  *
