@@ -6,9 +6,11 @@
 #   sudo make dkms       install through DKMS for the running kernel, load it
 #   make uninstall       remove what install or dkms put in place
 #   make check           build and test on the kernel matrix in QEMU guests
-#                        (KERNELS="6.1 7.2" for a subset)
+#                        (KERNELS="6.1 7.3+full" for a subset)
+#   make kernels-update  lock the newest kernels of each series
+#                        (scripts/kernels.lock, the README's table)
 #   make demo            boot a stock kernel in QEMU with rtdefer and show it
-#                        at work (KERNEL=7.2-rt for another kernel)
+#                        at work (KERNEL=7.3-rt for another kernel)
 #   make deb             build the rtdefer-dkms Debian package in build/deb
 #   make docs            regenerate docs/api.md from the kernel-doc comments
 #   make dkms-src DKMS_SRC=DIR   copy what DKMS builds from into DIR
@@ -56,6 +58,10 @@ uninstall:
 check:
 	tests/check.sh
 
+kernels-update:
+	scripts/resolve-kernels.sh --update
+	scripts/resolve-kernels.sh --readme
+
 demo:
 	scripts/demo.sh $(KERNEL)
 
@@ -77,4 +83,4 @@ clean:
 			Module.symvers modules.order generated
 	rm -rf build
 
-.PHONY: all modules install dkms dkms-src uninstall check demo deb docs bench torture clean
+.PHONY: all modules install dkms dkms-src uninstall check kernels-update demo deb docs bench torture clean

@@ -43,8 +43,8 @@ version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$RTD_TOP/dkms.conf")
 	gzip -1 >"$stage/bench.cpio.gz"
 cat "$stage/base.cpio.gz" "$stage/bench.cpio.gz" >"$out/initramfs.cpio.gz"
 
-"$RTD_TOP/tests/vm/run-kernel.sh" "$(rtd_kroot "$id")/vmlinux" \
-	"$out/initramfs.cpio.gz" "$out" "$timeout"
+RTD_CMDLINE=$(rtd_preempt_arg "$id") "$RTD_TOP/tests/vm/run-kernel.sh" \
+	"$(rtd_kroot "$id")/vmlinux" "$out/initramfs.cpio.gz" "$out" "$timeout"
 rc=$?
 {
 	echo kernel,mechanism,scenario,metric,value

@@ -4,7 +4,7 @@
 # BOOTS times each) with the benchmark only, then write build/bench/
 # results.csv, report.md and plots/ (bench/report.sh).
 #
-# KERNELS="6.1 7.2" for a subset; BOOTS=3 for more boots (the report gives
+# KERNELS="6.1 7.3" for a subset; BOOTS=3 for more boots (the report gives
 # the median of the per-boot ratios and their range); RTD_BENCH_PARAMS for
 # other rtd_bench module parameters; RTD_BENCH_TIMEOUT per guest (s).
 # The boots of kernels not in KERNELS that an earlier run left in
@@ -15,7 +15,7 @@ set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
 OUT=$RTD_TOP/build/bench
-KERNELS=${KERNELS:-$(rtd_all_kernels | tr '\n' ' ')}
+KERNELS=$("$RTD_TOP/scripts/resolve-kernels.sh" ${KERNELS:-}) || exit 1
 BOOTS=${BOOTS:-1}
 TIMEOUT=${RTD_BENCH_TIMEOUT:-1500}
 DEPS="qemu-system-x86 busybox-static cpio gnuplot-nox debootstrap dwarves zstd
@@ -44,9 +44,6 @@ bench_kernel() {
 main() {
 	local id failed=0
 	mkdir -p "$OUT"
-	for id in $KERNELS; do
-		rtd_kernel_field "$id" kver >/dev/null || rtd_die "unknown kernel '$id' (see scripts/kernels.conf)"
-	done
 	rtd_install_packages "$OUT/apt-install.log" $DEPS
 	"$RTD_TOP/scripts/fetch-kernels.sh" $KERNELS || rtd_die "fetching kernels failed"
 	for id in $KERNELS; do

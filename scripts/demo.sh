@@ -6,11 +6,10 @@
 # into this machine's kernel.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-id=${1:-6.12}
+id=$("$RTD_TOP/scripts/resolve-kernels.sh" "${1:-6.12}") || exit 1
 out=$RTD_TOP/build/demo/$id
 kb=$RTD_TOP/build/k/$id
 
-rtd_kernel_field "$id" kver >/dev/null || rtd_die "unknown kernel '$id' (see scripts/kernels.conf)"
 "$RTD_TOP/scripts/fetch-kernels.sh" "$id"
 "$RTD_TOP/tests/build-kernel.sh" "$id" "$kb"
 extra=()

@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # fetch-kernels.sh [ID...]: download and unpack the stock Debian kernels of the
-# matrix (scripts/kernels.conf) into $RTD_CACHE/kernels/ID, and the tools the
-# tests take from linux-source-6.1 into $RTD_CACHE/ksrc.
+# matrix, as scripts/resolve-kernels.sh resolved them (build/kernels.resolved),
+# into $RTD_CACHE/kernels/KVER, and the tools the tests take from
+# linux-source-6.1 into $RTD_CACHE/ksrc. A preemption-model variant shares
+# its series' kernel.
 #
 # Every .deb is checked against the SHA256 of the signed archive index before
 # it is used; a corrupt or partial one is deleted and fetched again. A kernel
@@ -25,7 +27,7 @@ fetch_deb() {
 	sum=$(deb_field "$spec" SHA256)
 	if [ -z "$sum" ]; then
 		newest=$(rtd_apt_cache policy "$pkg" 2>/dev/null | awk '/Candidate:/ { print $2 }')
-		rtd_die "$spec is not in the archive any more (newest: ${newest:-none}); update scripts/kernels.conf"
+		rtd_die "$spec is not in the archive any more (newest: ${newest:-none}); run scripts/resolve-kernels.sh again"
 	fi
 	file=$DEBS/${pkg}_${ver//:/%3a}_$(deb_field "$spec" Architecture).deb
 	if [ -f "$file" ] && [ "$(sha256sum <"$file" | cut -d' ' -f1)" != "$sum" ]; then
@@ -107,6 +109,7 @@ main() {
 	rtd_apt_setup
 	ids=${*:-$(rtd_all_kernels)}
 	for id in $ids; do
+		[ "$(rtd_kernel_field "$id" preempt)" = - ] || id=$(rtd_kernel_field "$id" base)
 		unpack_kernel "$id"
 	done
 	unpack_ksrc

@@ -8,6 +8,9 @@
 RTD_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RTD_CACHE=${RTD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/rtdefer}
 RTD_CONF=${RTD_CONF:-$RTD_TOP/scripts/kernels.conf}
+RTD_LOCK=${RTD_LOCK:-$RTD_TOP/scripts/kernels.lock}
+# what scripts/resolve-kernels.sh made of the series: the exact packages
+RTD_RESOLVED=${RTD_RESOLVED:-$RTD_TOP/build/kernels.resolved}
 RTD_KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 
 rtd_log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
@@ -67,7 +70,7 @@ rtd_apt_setup() {
 	mkdir -p "$d/lists/partial" "$d/cache/archives/partial"
 	main=$(rtd_mirror main) || exit 1
 	sec=$(rtd_mirror security) || exit 1
-	suites=$(awk '!/^#/ && NF { print $3 }' "$RTD_CONF" | tr ',' '\n')
+	suites=$(awk '!/^#/ && NF && $1 != "variant" { print $4 }' "$RTD_CONF" | tr ',' '\n')
 	list=$(for s in bookworm $suites; do
 		case $s in
 		*-security) printf 'deb [signed-by=%s] %s %s main\n' "$RTD_KEYRING" "$sec" "$s" ;;
@@ -88,18 +91,33 @@ rtd_apt_setup() {
 rtd_apt_get() { local o; mapfile -t o < <(rtd_apt_opts); apt-get -q "${o[@]}" "$@"; }
 rtd_apt_cache() { local o; mapfile -t o < <(rtd_apt_opts); apt-cache "${o[@]}" "$@"; }
 
-# rtd_kernel_field ID FIELD: read one field of a kernel of the matrix.
-# Fields: kver suites build cc packages
+# rtd_kernel_field ID FIELD: one field of a resolved matrix entry
+# (scripts/resolve-kernels.sh writes them). Fields: kver, build, cc,
+# version (Debian's), series, base (the entry whose build and packages a
+# preemption-model variant shares; the entry itself otherwise), preempt
+# (the model a variant boots with, "-" otherwise), packages (one per line).
 rtd_kernel_field() {
-	awk -v id="$1" -v f="$2" '!/^#/ && NF && $1 == id {
-		if (f == "kver") print $2; else if (f == "suites") print $3
-		else if (f == "build") print $4; else if (f == "cc") print $5
-		else if (f == "packages") { for (i = 6; i <= NF; i++) print $i }
-		found = 1 }
-		END { exit !found }' "$RTD_CONF"
+	[ -f "$RTD_RESOLVED" ] || rtd_die "no $RTD_RESOLVED: run scripts/resolve-kernels.sh"
+	awk -F'\t' -v id="$1" -v f="$2" '$1 == id {
+		if (f == "series") print $2; else if (f == "build") print $4
+		else if (f == "cc") print $5; else if (f == "kver") print $6
+		else if (f == "version") print $7; else if (f == "base") print $9
+		else if (f == "preempt") print $10
+		else if (f == "packages") { n = split($11, p, " "); for (i = 1; i <= n; i++) print p[i] }
+		found = 1; exit }
+		END { exit !found }' "$RTD_RESOLVED"
 }
 
-rtd_all_kernels() { awk '!/^#/ && NF { print $1 }' "$RTD_CONF"; }
+# rtd_preempt_arg ID: the kernel parameter a preemption-model variant boots
+# with (nothing for a series' own entry).
+rtd_preempt_arg() {
+	local m
+	m=$(rtd_kernel_field "$1" preempt) || return 1
+	[ "$m" = - ] || printf 'preempt=%s\n' "$m"
+}
+
+# rtd_all_kernels: the default entries of the last resolution.
+rtd_all_kernels() { awk -F'\t' '$3 == "default" { print $1 }' "$RTD_RESOLVED"; }
 
 # rtd_wait_slot N: return once fewer than N of the caller's background jobs
 # run (one TCG guest per host CPU at a time).
@@ -111,7 +129,9 @@ rtd_wait_slot() {
 
 # Where a kernel of the matrix is unpacked: image, headers and kbuild in one
 # root so that the relative symlinks between them resolve.
-rtd_kroot() { printf '%s/kernels/%s\n' "$RTD_CACHE" "$1"; }
+# Keyed by the kernel release, so that a fallback to another ABI never
+# replaces the unpacked kernel another entry or worktree uses.
+rtd_kroot() { printf '%s/kernels/%s\n' "$RTD_CACHE" "$(rtd_kernel_field "$1" kver)"; }
 rtd_kdir() { printf '%s/usr/src/linux-headers-%s\n' "$(rtd_kroot "$1")" "$(rtd_kernel_field "$1" kver)"; }
 # rtd_chroot_dir [NAME]: where scripts/chroot.sh keeps chroot NAME (trixie).
 rtd_chroot_dir() {

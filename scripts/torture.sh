@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# torture.sh: make torture [KERNELS="6.1 7.2"] [DURATION=600] [LOADS=200]
+# torture.sh: make torture [KERNELS="6.1 7.3"] [DURATION=600] [LOADS=200]
 #
 # Long torture runs (tests/torture/): for each kernel, build rtdefer and the
 # torture modules (tests/build-kernel.sh), boot it once and run rtd_torture
@@ -12,7 +12,7 @@
 # torture.sh --table only rewrites the table from the runs already there.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
-KERNELS=${KERNELS:-$(rtd_all_kernels | tr '\n' ' ')}
+KERNELS=$("$RTD_TOP/scripts/resolve-kernels.sh" ${KERNELS:-}) || exit 1
 DURATION=${DURATION:-600}
 LOADS=${LOADS:-200}
 JOBS=${RTD_JOBS:-1}

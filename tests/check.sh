@@ -12,7 +12,9 @@
 # maintainer scripts (tests/package-check.sh), the API docs (make docs), a
 # benchmark smoke run and a short torture run (tests/torture/) per kernel.
 #
-# KERNELS="6.1 7.2" runs a subset; RTD_TIMEOUT sets the per-guest timeout,
+# The matrix is what scripts/resolve-kernels.sh makes of scripts/kernels.conf
+# and scripts/kernels.lock today (one line per kernel says which packages).
+# KERNELS="6.1 7.3+full" runs a subset (KERNELS=canary the experimental one); RTD_TIMEOUT sets the per-guest timeout,
 # RTD_JOBS how many kernels are built and booted at once (default: CPUs).
 set -uo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
@@ -20,7 +22,7 @@ source "$(dirname "$0")/../scripts/lib.sh"
 T0=$(date +%s)
 BUILD=$RTD_TOP/build
 RESULTS=$BUILD/results
-KERNELS=${KERNELS:-$(rtd_all_kernels | tr '\n' ' ')}
+KERNELS=${KERNELS:-}
 TIMEOUT=${RTD_TIMEOUT:-300}
 JOBS=${RTD_JOBS:-$(nproc)}
 KSRC=$RTD_CACHE/ksrc
@@ -125,31 +127,85 @@ build_selftests() {
 	[ $ok = 1 ] || cat "$RESULTS/selftests-build.log" >&2
 }
 
-run_kernel() {
-	local id=$1 kb=$BUILD/k/$1 out=$RESULTS/$1 version roots
-	rm -rf "$out"
-	mkdir -p "$out"
+# prepare_kernel ID KB OUT: build rtdefer and the test modules for entry ID
+# into KB, install it through DKMS, make the guest's initramfs; KB.ready
+# says "ok" or "failed" to the variants that boot the same build.
+prepare_kernel() {
+	local id=$1 kb=$2 out=$3 version roots
+	rm -f "$kb.ready"
 	if "$RTD_TOP/tests/build-kernel.sh" "$id" "$kb" 2>"$out/build.err"; then
 		record "$id" build ok
 	else
 		cat "$out/build.err" >&2
 		record "$id" build "not ok"
-		return
+		echo failed >"$kb.ready"
+		return 1
 	fi
 	dkms_kernel "$id" "$kb" "$out"
 	roots=(--root "$BUILD/kmod-root")
 	[ -f "$kb/dkms/root/lib/modules/$(rtd_kernel_field "$id" kver)/modules.dep" ] &&
 		roots+=(--root "$kb/dkms/root")
 	version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$RTD_TOP/dkms.conf")
-	"$RTD_TOP/tests/vm/mkinitramfs.sh" "${roots[@]}" "$kb/initramfs.cpio.gz" "$version" \
-		"$kb"/rtdefer/rtdefer.ko "$kb"/test-module/*.ko -- "$BUILD"/selftests/* ||
-		{ record "$id" initramfs "not ok"; return; }
+	if ! "$RTD_TOP/tests/vm/mkinitramfs.sh" "${roots[@]}" "$kb/initramfs.cpio.gz" "$version" \
+		"$kb"/rtdefer/rtdefer.ko "$kb"/test-module/*.ko -- "$BUILD"/selftests/*; then
+		record "$id" initramfs "not ok"
+		echo failed >"$kb.ready"
+		return 1
+	fi
+	echo ok >"$kb.ready"
+}
+
+run_kernel() {
+	local id=$1 kb=$BUILD/k/$1 out=$RESULTS/$1
+	rm -rf "$out"
+	mkdir -p "$out"
+	prepare_kernel "$id" "$kb" "$out" || return
 	rtd_log "$id: booting $(rtd_kernel_field "$id" kver)"
 	"$RTD_TOP/tests/vm/run-kernel.sh" "$(rtd_kroot "$id")/vmlinux" \
 		"$kb/initramfs.cpio.gz" "$out" "$TIMEOUT"
 	record_results "$id" "$out/results"
 	bench_smoke "$id"
 	torture_short "$id"
+}
+
+# run_variant ID: a preemption-model variant boots its series' build (made
+# by that entry's run_kernel when it is in the run, else here) with
+# preempt=MODEL; the console must show that the model took effect.
+run_variant() {
+	local id=$1 base model kb out=$RESULTS/$1
+	base=$(rtd_kernel_field "$id" base)
+	model=$(rtd_kernel_field "$id" preempt)
+	rm -rf "$out"
+	mkdir -p "$out"
+	case " $KERNELS " in
+	*" $base "*)
+		kb=$BUILD/k/$base
+		wait_ready "$kb"
+		[ "$(cat "$kb.ready")" = ok ] ||
+			{ record "$id" build "not ok" "$base was not built"; return; }
+		;;
+	*)
+		kb=$BUILD/k/$id
+		prepare_kernel "$id" "$kb" "$out" || return
+		;;
+	esac
+	rtd_log "$id: booting $(rtd_kernel_field "$id" kver) with preempt=$model"
+	RTD_CMDLINE=$(rtd_preempt_arg "$id") "$RTD_TOP/tests/vm/run-kernel.sh" \
+		"$(rtd_kroot "$id")/vmlinux" "$kb/initramfs.cpio.gz" "$out" "$TIMEOUT"
+	record_results "$id" "$out/results"
+	if grep -q "Dynamic Preempt: $model" "$out/console.log"; then
+		record "$id" "preempt=$model" ok
+	else
+		record "$id" "preempt=$model" "not ok" "the console does not say 'Dynamic Preempt: $model'"
+	fi
+}
+
+# wait_ready KB: until the run_kernel that builds into KB says how it went
+# (a host-side wait for another job; nothing in a guest depends on it).
+wait_ready() {
+	while [ ! -s "$1.ready" ]; do
+		sleep 2
+	done
 }
 
 # --- short torture (tests/torture/, issue 8) ---
@@ -188,17 +244,25 @@ bench_smoke() {
 }
 # --- end of the benchmark smoke run ---
 
+# release ID: the kernel an entry booted, and how.
+release() {
+	local kver model
+	kver=$(rtd_kernel_field "$1" kver 2>/dev/null) || { echo '?'; return; }
+	model=$(rtd_kernel_field "$1" preempt)
+	[ "$model" = - ] && echo "$kver" || echo "$kver preempt=$model"
+}
+
 report() {
 	local id p f s
-	printf '\n%-8s %-26s %7s %7s %7s\n' kernel release passed failed skipped
+	printf '\n%-10s %-40s %7s %7s %7s\n' kernel release passed failed skipped
 	for id in - $KERNELS; do
 		p=$(awk -F'\t' -v k="$id" '$1 == k && $3 == "ok"' "$SUMMARY" | wc -l)
 		f=$(awk -F'\t' -v k="$id" '$1 == k && $3 == "not ok"' "$SUMMARY" | wc -l)
 		s=$(awk -F'\t' -v k="$id" '$1 == k && $3 == "skip"' "$SUMMARY" | wc -l)
 		if [ "$id" = - ]; then
-			printf '%-8s %-26s %7d %7d %7d\n' static "checkpatch, kernel-doc, ..." "$p" "$f" "$s"
+			printf '%-10s %-40s %7d %7d %7d\n' static "checkpatch, kernel-doc, ..." "$p" "$f" "$s"
 		else
-			printf '%-8s %-26s %7d %7d %7d\n' "$id" "$(rtd_kernel_field "$id" kver)" "$p" "$f" "$s"
+			printf '%-10s %-40s %7d %7d %7d\n' "$id" "$(release "$id")" "$p" "$f" "$s"
 		fi
 	done
 	awk -F'\t' '$3 == "not ok" { printf "FAILED %s %s %s\n", $1, $2, $4 }' "$SUMMARY"
@@ -212,6 +276,26 @@ report() {
 		printf '%d passed, %d failed\n' "$p" "$f"
 	fi
 	[ "$f" = 0 ] && [ "$p" -gt 0 ]
+}
+
+# --- the kernel matrix itself ---
+
+# The resolver against a fake archive (tests/resolver-test.sh, no network).
+resolver_test() {
+	local log=$RESULTS/resolver-test.log
+	"$RTD_TOP/tests/resolver-test.sh" >"$log" 2>&1
+	record_results - "$log" resolver:
+	grep -q '^ok ' "$log" || record - resolver "not ok" "see $log"
+}
+
+# The README's table of tested kernels is the lock's.
+kernel_table_check() {
+	if "$RTD_TOP/scripts/resolve-kernels.sh" --table |
+		cmp -s - <(sed -n '/^<!-- kernel-table:begin/,/^<!-- kernel-table:end/{//!p}' "$RTD_TOP/README.md"); then
+		record - readme:kernel-table ok
+	else
+		record - readme:kernel-table "not ok" "README's kernel table is not the lock's: make kernels-update"
+	fi
 }
 
 # --- DKMS, the Debian package and the API docs ---
@@ -276,11 +360,16 @@ main() {
 	local id
 	mkdir -p "$RESULTS"
 	: >"$SUMMARY"
-	for id in $KERNELS; do
-		rtd_kernel_field "$id" kver >/dev/null || rtd_die "unknown kernel '$id' (see scripts/kernels.conf)"
-	done
 	install_deps "$DEPS"
 	install_deps "$PKG_DEPS" --no-install-recommends
+	resolver_test
+	# names, series keys or nothing (the default entries) in, entries out
+	if ! KERNELS=$("$RTD_TOP/scripts/resolve-kernels.sh" $KERNELS); then
+		record - resolve "not ok"
+		report
+		exit 1
+	fi
+	kernel_table_check
 	if ! "$RTD_TOP/scripts/fetch-kernels.sh" $KERNELS; then
 		record - fetch "not ok"
 		report
@@ -295,9 +384,16 @@ main() {
 	# one guest per host CPU at a time: each TCG guest uses one host thread;
 	# the package checks take a slot too
 	package_checks &
+	# the series first: a variant waits for its series' build
 	for id in $KERNELS; do
+		[ "$(rtd_kernel_field "$id" preempt)" = - ] || continue
 		rtd_wait_slot "$JOBS"
 		run_kernel "$id" &
+	done
+	for id in $KERNELS; do
+		[ "$(rtd_kernel_field "$id" preempt)" != - ] || continue
+		rtd_wait_slot "$JOBS"
+		run_variant "$id" &
 	done
 	wait
 	for id in $KERNELS; do

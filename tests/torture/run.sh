@@ -39,5 +39,5 @@ cp "$RTD_TOP/tests/torture/guest.sh" "$stage/rtd_torture"
 	gzip -1 >"$stage/torture.cpio.gz"
 cat "$stage/base.cpio.gz" "$stage/torture.cpio.gz" >"$out/initramfs.cpio.gz"
 
-"$RTD_TOP/tests/vm/run-kernel.sh" "$(rtd_kroot "$id")/vmlinux" \
-	"$out/initramfs.cpio.gz" "$out" "$timeout"
+RTD_CMDLINE=$(rtd_preempt_arg "$id") "$RTD_TOP/tests/vm/run-kernel.sh" \
+	"$(rtd_kroot "$id")/vmlinux" "$out/initramfs.cpio.gz" "$out" "$timeout"

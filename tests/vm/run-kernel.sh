@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # run-kernel.sh VMLINUX INITRAMFS OUTDIR [TIMEOUT]
+# RTD_CMDLINE: more kernel parameters (e.g. preempt=full).
 #
 # Boot one kernel in QEMU and decide whether its run passed. OUTDIR receives
 # console.log (serial 0), ktap.log (serial 1), qemu.log and results: one line
@@ -19,7 +20,8 @@ mkdir -p "$out"
 rm -f "$out"/{console.log,ktap.log,qemu.log,results}
 
 CMDLINE="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 softlockup_panic=1
-hung_task_panic=1 hung_task_timeout_secs=60 slub_debug=FZPU rtdefer_guest=1"
+hung_task_panic=1 sysctl.kernel.hung_task_timeout_secs=60 slub_debug=FZPU
+rtdefer_guest=1 ${RTD_CMDLINE:-}"
 
 qemu() { # qemu TIMEOUT ACCEL EXTRA-CMDLINE CONSOLE KTAP
 	timeout -k 10 "$1" qemu-system-x86_64 -accel "$2" -cpu max -m 1024 -smp 2 \
