@@ -139,9 +139,9 @@ for v in 7.3.4 7.4.1; do
 done
 set61 6.1.0-57 6.1.192-3
 resolve
-check newest-name eval '[ $rc = 0 ] && has " $out " " 7.4 " && has " $out " " 7.4+lazy " &&
+check newest-name eval '[ $rc = 0 ] && has " $out " " 7.4 " && has " $out " " 7.4+full " &&
 	has "$err" "7.4: nothing locked, testing 7.4.1+deb13-amd64 (7.4.1-1~bpo13+1)" &&
-	[ "$(awk -F"\t" "\$1 == \"7.4+lazy\" { print \$10 }" "$T/resolved")" = lazy ]'
+	[ "$(awk -F"\t" "\$1 == \"7.4+full\" { print \$10 }" "$T/resolved")" = full ]'
 
 # update: the lock written from today's newest sets is used next time.
 resolve --update
