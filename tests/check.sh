@@ -340,6 +340,15 @@ package_checks() {
 	record_results - "$RESULTS/package.results"
 }
 
+# Every relative link and anchor of the README and docs/ resolves.
+doc_links() {
+	local log=$RESULTS/doc-links.log
+	"$RTD_TOP/tests/doc-links.sh" >"$log" 2>&1
+	record_results - "$log"
+	grep -q '^ok doc-links' "$log" || grep -q '^not ok' "$log" ||
+		record - doc-links "not ok" "see $log"
+}
+
 # The API reference builds without a warning, and docs/api.md is current.
 docs_check() {
 	local log=$RESULTS/docs.log
@@ -378,6 +387,7 @@ main() {
 	checkpatch
 	kerneldoc
 	docs_check
+	doc_links
 	bench_csv_check
 	build_selftests
 	dkms_prepare
