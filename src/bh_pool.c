@@ -186,7 +186,7 @@ static void rtd_bh_run_one(struct rtd_bh_pool *pool)
 	rtd_work_func_t fn = work->func;
 
 	list_del_init(&work->entry);
-	pool->current_work = work;
+	WRITE_ONCE(pool->current_work, work);
 	pool->current_func = fn;
 	WRITE_ONCE(pool->current_wq, wq);
 	/* From here on the item may be queued again: behind itself, here. */
@@ -202,7 +202,12 @@ static void rtd_bh_run_one(struct rtd_bh_pool *pool)
 	rtd_bh_wq_put(wq);
 
 	raw_spin_lock_irq(&pool->lock);
-	pool->current_work = NULL;
+	/*
+	 * The callback's accesses happen before a waiter that spins without
+	 * the lock sees the item done: pairs with smp_load_acquire() in
+	 * rtd_bh_wait_running().
+	 */
+	smp_store_release(&pool->current_work, NULL);
 	pool->current_func = NULL;
 	WRITE_ONCE(pool->current_wq, NULL);
 }

@@ -128,6 +128,22 @@ bool rtd_flush_delayed_work(struct rtd_delayed_work *dwork)
 }
 EXPORT_SYMBOL_RTDEFER(rtd_flush_delayed_work);
 
+/*
+ * Whether waiting for a BH callback may sleep here. Never on non-RT
+ * kernels: as mainline does for BH items since v6.10, the _sync calls spin,
+ * because they may be called under a spinlock, with preemption off or in an
+ * RCU read-side section, which kernels without preemption counting cannot
+ * see. The callback runs in a softirq of another CPU then: a softirq is
+ * never preempted by a task, and does not nest in another. On PREEMPT_RT
+ * softirqs run in preemptible threads, so a preemptible caller outside any
+ * RCU read-side section (a spinlock_t is one on RT) and outside BH sleeps.
+ */
+static bool rtd_bh_wait_may_sleep(void)
+{
+	return IS_ENABLED(CONFIG_PREEMPT_RT) && preemptible() &&
+		!rcu_preempt_depth() && !in_softirq();
+}
+
 /* Wait until @work's callback is not running, in any context but hardirq. */
 static void rtd_bh_wait_running(struct rtd_work *work)
 {
@@ -138,12 +154,13 @@ static void rtd_bh_wait_running(struct rtd_work *work)
 			    work->func);
 		return;
 	}
-	if (!in_softirq() && !irqs_disabled()) {
+	if (rtd_bh_wait_may_sleep()) {
 		rtd_flush_work(work);
 		return;
 	}
 	pool = READ_ONCE(work->pool);
-	while (pool && READ_ONCE(pool->current_work) == work) {
+	/* pairs with smp_store_release() of current_work in rtd_bh_run_one() */
+	while (pool && smp_load_acquire(&pool->current_work) == work) {
 		cpu_relax();
 		pool = READ_ONCE(work->pool);
 	}
@@ -176,12 +193,17 @@ EXPORT_SYMBOL_RTDEFER(rtd_disable_work);
  * rtd_disable_work_sync() - disable a work item, cancel it, wait for it
  * @work: the item
  *
- * Like rtd_disable_work(), then waits until the callback is not running:
- * sleeping in process context, spinning in BH context (the callback runs on
- * another CPU then). From hardirq context it only disables and cancels, and
- * says so once in the kernel log.
+ * Like rtd_disable_work(), then waits until the callback is not running.
+ * The wait spins (the callback runs in another CPU's softirq), as mainline
+ * does for BH items, so it may be called from any context but hardirq:
+ * BH off, preemption off, a spinlock held, an RCU read-side section. On
+ * PREEMPT_RT, where softirqs run in threads, a caller that may sleep (not
+ * in BH, not in an RCU read-side section, which a spinlock_t section is
+ * on RT) sleeps instead. From hardirq context it only disables and
+ * cancels, and says so once in the kernel log.
  *
- * Context: Process or BH context. Sleeps in process context.
+ * Context: Any context but hardirq and NMI. Sleeps only on PREEMPT_RT, in
+ * preemptible task context.
  * Return: true if the item was pending.
  */
 bool rtd_disable_work_sync(struct rtd_work *work)
@@ -249,7 +271,7 @@ EXPORT_SYMBOL_RTDEFER(rtd_disable_delayed_work);
  * rtd_disable_delayed_work_sync() - rtd_disable_work_sync() for a delayed item
  * @dwork: the item
  *
- * Context: Process or BH context. Sleeps in process context.
+ * Context: As rtd_disable_work_sync().
  * Return: true if the item was pending.
  */
 bool rtd_disable_delayed_work_sync(struct rtd_delayed_work *dwork)
@@ -281,7 +303,7 @@ EXPORT_SYMBOL_RTDEFER(rtd_enable_delayed_work);
  * Safe against an item that queues itself again: it is disabled while
  * cancelled and waited for, then enabled again.
  *
- * Context: Process or BH context (see rtd_disable_work_sync()).
+ * Context: Any context but hardirq and NMI (see rtd_disable_work_sync()).
  * Return: true if the item was pending.
  */
 bool rtd_cancel_work_sync(struct rtd_work *work)
@@ -297,7 +319,7 @@ EXPORT_SYMBOL_RTDEFER(rtd_cancel_work_sync);
  * rtd_cancel_delayed_work_sync() - rtd_cancel_work_sync() for a delayed item
  * @dwork: the item
  *
- * Context: Process or BH context (see rtd_disable_work_sync()).
+ * Context: Any context but hardirq and NMI (see rtd_disable_work_sync()).
  * Return: true if the item was pending.
  */
 bool rtd_cancel_delayed_work_sync(struct rtd_delayed_work *dwork)

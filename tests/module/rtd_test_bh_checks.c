@@ -430,15 +430,67 @@ static int flush_cancel_show(struct seq_file *m, void *v)
 }
 
 /*
- * cancel_sync while the callback runs on another CPU, from task and from BH
- * context: the item re-queues itself, so only the disable stops it.
+ * cancel_sync while the callback runs on another CPU, from task context,
+ * from BH context, and from the atomic contexts mainline (v6.10) allows for
+ * BH items: preemption off, a spinlock held, an RCU read-side section. The
+ * item re-queues itself, so only the disable stops it. From the atomic
+ * contexts the wait must not sleep: the calling task's count of voluntary
+ * context switches stays as it was (an oracle that works on kernels
+ * without preemption counting too).
  */
+enum { IN_TASK, IN_BH, IN_PREEMPT_OFF, IN_SPINLOCK, IN_RCU, NR_CTX };
+
+static const char *const ctx_name[NR_CTX] = {
+	"task", "BH", "preemption off", "a spinlock", "an RCU read-side section"
+};
+
+static DEFINE_SPINLOCK(cancel_sync_lock);
+
+/* rtd_cancel_work_sync() in context @ctx; true if it slept. */
+static bool cancel_sync_in(struct rtd_work *w, int ctx)
+{
+	unsigned long nvcsw;
+
+	switch (ctx) {
+	case IN_BH:
+		local_bh_disable();
+		break;
+	case IN_PREEMPT_OFF:
+		preempt_disable();
+		break;
+	case IN_SPINLOCK:
+		spin_lock(&cancel_sync_lock);
+		break;
+	case IN_RCU:
+		rcu_read_lock();
+		break;
+	}
+	nvcsw = READ_ONCE(current->nvcsw);
+	rtd_cancel_work_sync(w);
+	nvcsw = READ_ONCE(current->nvcsw) - nvcsw;
+	switch (ctx) {
+	case IN_BH:
+		local_bh_enable();
+		break;
+	case IN_PREEMPT_OFF:
+		preempt_enable();
+		break;
+	case IN_SPINLOCK:
+		spin_unlock(&cancel_sync_lock);
+		break;
+	case IN_RCU:
+		rcu_read_unlock();
+		break;
+	}
+	return ctx != IN_TASK && nvcsw;
+}
+
 static int cancel_sync_body(void *arg)
 {
 	struct two_cpus *t = arg;
 	struct seq_file *m = t->m;
 	struct rec *r = t->r;
-	int i, round;
+	int i, ctx;
 
 	/*
 	 * Short runs and a bounded chain: under single-threaded TCG a CPU
@@ -448,20 +500,17 @@ static int cancel_sync_body(void *arg)
 	 * cancel_sync returned.
 	 */
 	r->spin_us = 20000;
-	for (round = 0; round < 2; round++) {
+	for (ctx = 0; ctx < NR_CTX; ctx++) {
 		r->requeue = 50;
 		rtd_queue_work_on(t->a, rtd_system_bh_wq, &r->dw.work);
 		for (i = 0; i < 10000 && !atomic_read(&r->running); i++)
 			usleep_range(50, 100);
 		if (failed(m, atomic_read(&r->running), "never started"))
 			return -1;
-		if (round)
-			local_bh_disable();
-		rtd_cancel_work_sync(&r->dw.work);
-		if (round)
-			local_bh_enable();
-		if (failed(m, !atomic_read(&r->running),
-			   "cancel_sync from %s returned while running", round ? "BH" : "task") ||
+		if (failed(m, !cancel_sync_in(&r->dw.work, ctx),
+			   "cancel_sync slept in %s", ctx_name[ctx]) ||
+		    failed(m, !atomic_read(&r->running),
+			   "cancel_sync from %s returned while running", ctx_name[ctx]) ||
 		    failed(m, !rtd_work_pending(&r->dw.work), "pending after cancel_sync"))
 			return -1;
 		i = atomic_read(&r->runs);

@@ -72,7 +72,7 @@ TEST_F(bh, flush_and_cancel_results)
 	run_check(_metadata, "flush_cancel");
 }
 
-TEST_F(bh, cancel_sync_vs_running_from_task_and_bh)
+TEST_F(bh, cancel_sync_vs_running_from_task_bh_and_atomic)
 {
 	run_check(_metadata, "cancel_sync");
 }
