@@ -8,10 +8,15 @@
  *  PENDING  an expiry waits to be delivered; set by the hardirq part (if it
  *           was set already, the expiry is an overrun), cleared by the runner
  *           when it starts the callback, or by a cancel;
- *  ON_LIST  the timer is linked on a ktimers/N list (at most once): the
- *           thread clears it, together with PENDING, in the step that claims
- *           the expiry (so a cancelled timer is never touched again);
  *  RUNNING  the callback runs (thread or task); cancels wait for it.
+ * A delivered expiry waits on the per-CPU queue of a ktimers thread, under
+ * that queue's lock; rtd_timer.qcpu says which queue (1 + CPU, 0: none) and
+ * changes only under the lock of the queue it names. The thread takes a
+ * timer off its queue and claims the expiry in one locked step; a cancel
+ * takes a queued, unclaimed expiry off the queue itself, so it never waits
+ * for a thread to get to it (that thread may be the caller, running
+ * another timer's callback) and, once it returns, no thread touches the
+ * timer again.
  * A timer's callback never runs concurrently with itself: an expiry that
  * comes while it runs stays PENDING and the running side runs it next.
  * rtd_timer_cancel() bumps cancel_seq: a callback that was running across
@@ -20,6 +25,12 @@
  * 1, as hrtimer_cancel() does for a restart it then cancels). A cancel from
  * the callback itself sets SELF_CANCEL instead: nobody waits to be told.
  * rtd_timer_try_to_cancel() leaves a running callback alone, as mainline.
+ *
+ * A quick check that declines an expiry of a periodic timer keeps its
+ * period: the hardirq part moves the expiry on by the interval the callback
+ * last forwarded it by (rtd_timer.period) and re-arms it, as the callback
+ * would have. The period is forgotten when the callback returns
+ * RTD_TIMER_NORESTART and when the timer is cancelled.
  *
  * Hotplug: the kernel migrates a dying CPU's hrtimers; the ktimers thread
  * runs its list when it parks, and whatever reaches the dying CPU's list
@@ -39,7 +50,13 @@
 #include "internal.h"
 #include "timer_internal.h"
 
-static DEFINE_PER_CPU(struct llist_head, rtd_ktimers_list);
+/* A ktimers thread's queue of delivered expiries. */
+struct rtd_ktimers_queue {
+	raw_spinlock_t lock;
+	struct list_head list;
+};
+
+static DEFINE_PER_CPU(struct rtd_ktimers_queue, rtd_ktimers_q);
 static DEFINE_PER_CPU(struct task_struct *, rtd_ktimers_task);
 static enum cpuhp_state rtd_timer_hp_state;
 
@@ -61,7 +78,7 @@ void rtd_timer_init(struct rtd_timer *timer,
 		    clockid_t clockid, enum hrtimer_mode mode)
 {
 	if (timer->hrt.function == rtd_timer_hard_fn &&
-	    (rtd_timer_active(timer) || atomic_read(&timer->state) & RTD_TIMER_ON_LIST)) {
+	    (rtd_timer_active(timer) || READ_ONCE(timer->qcpu))) {
 		rtd_misuse("initialising an active rtd_timer %ps: ignored\n",
 			   timer->function);
 		return;
@@ -73,8 +90,11 @@ void rtd_timer_init(struct rtd_timer *timer,
 	atomic_set(&timer->state, 0);
 	atomic_set(&timer->cancel_seq, 0);
 	atomic_long_set(&timer->overruns, 0);
+	timer->period = 0;
 	timer->binding = NULL;
 	timer->runner = NULL;
+	INIT_LIST_HEAD(&timer->entry);
+	timer->qcpu = 0;
 }
 EXPORT_SYMBOL_RTDEFER(rtd_timer_init);
 
@@ -84,6 +104,14 @@ EXPORT_SYMBOL_RTDEFER(rtd_timer_init);
  * @check: returns true to defer the expiry to the thread or task, false
  *	   for no expiry this time; NULL: always defer
  *
+ * The check runs in hardirq context at every expiry and must not sleep. A
+ * declined expiry of a periodic timer (one whose callback moved it on with
+ * rtd_timer_forward*() and returned RTD_TIMER_RESTART) keeps the period: the
+ * timer is moved on by that interval and re-armed without its callback, so
+ * "busy now" skips one period, never the rest. The check may also move the
+ * expiry itself with rtd_timer_forward*(); a declined one-shot timer, or a
+ * periodic one before its callback first ran, stays idle.
+ *
  * Context: Any context.
  */
 void rtd_timer_set_check(struct rtd_timer *timer, bool (*check)(struct rtd_timer *))
@@ -92,13 +120,55 @@ void rtd_timer_set_check(struct rtd_timer *timer, bool (*check)(struct rtd_timer
 }
 EXPORT_SYMBOL_RTDEFER(rtd_timer_set_check);
 
-/* Hand a pending expiry to this CPU's ktimers thread. Interrupts off. */
+/*
+ * Hand a pending expiry to this CPU's ktimers thread, unless it waits on a
+ * queue already (delivered twice: by the hardirq part and by a re-bind).
+ * Interrupts off.
+ */
 static void rtd_timer_queue_thread(struct rtd_timer *timer)
 {
-	if (atomic_fetch_or(RTD_TIMER_ON_LIST, &timer->state) & RTD_TIMER_ON_LIST)
+	struct rtd_ktimers_queue *q = this_cpu_ptr(&rtd_ktimers_q);
+	bool first;
+
+	raw_spin_lock(&q->lock);
+	/* qcpu changes under the lock of the queue it names: the gate */
+	if (cmpxchg(&timer->qcpu, 0, smp_processor_id() + 1)) {
+		raw_spin_unlock(&q->lock);
 		return;
-	if (llist_add(&timer->llnode, this_cpu_ptr(&rtd_ktimers_list)))
+	}
+	first = list_empty(&q->list);
+	list_add_tail(&timer->entry, &q->list);
+	raw_spin_unlock(&q->lock);
+	if (first)
 		wake_up_process(__this_cpu_read(rtd_ktimers_task));
+}
+
+/*
+ * Take @timer off the ktimers queue it waits on, if any, and drop its
+ * pending expiry: the thread will not see it again. Any context.
+ * Return: true if it was queued (and its expiry not claimed).
+ */
+static bool rtd_timer_unqueue(struct rtd_timer *timer)
+{
+	struct rtd_ktimers_queue *q;
+	unsigned long flags;
+	int qcpu;
+
+	local_irq_save(flags);
+	while ((qcpu = READ_ONCE(timer->qcpu))) {
+		q = per_cpu_ptr(&rtd_ktimers_q, qcpu - 1);
+		raw_spin_lock(&q->lock);
+		if (READ_ONCE(timer->qcpu) == qcpu) {
+			list_del_init(&timer->entry);
+			WRITE_ONCE(timer->qcpu, 0);
+			atomic_andnot(RTD_TIMER_PENDING, &timer->state);
+			raw_spin_unlock(&q->lock);
+			break;
+		}
+		raw_spin_unlock(&q->lock);	/* moved meanwhile: follow it */
+	}
+	local_irq_restore(flags);
+	return qcpu;
 }
 
 /**
@@ -113,12 +183,30 @@ void rtd_timer_deliver(struct rtd_timer *timer)
 		rtd_timer_queue_thread(timer);
 }
 
+/*
+ * The check declined this expiry: a periodic timer moves on by its period
+ * (unless the check moved it already) and stays armed; a bound timer whose
+ * task exited stops.
+ */
+static enum hrtimer_restart rtd_timer_declined(struct rtd_timer *timer)
+{
+	ktime_t now = hrtimer_cb_get_time(&timer->hrt);
+	ktime_t period = READ_ONCE(timer->period);
+
+	if (!period || (atomic_read(&timer->state) & RTD_TIMER_TASK_EXITED))
+		return HRTIMER_NORESTART;
+	if (ktime_compare(hrtimer_get_expires(&timer->hrt), now) <= 0)
+		rtd_timer_forward(timer, now, period);
+	return HRTIMER_RESTART;
+}
+
 /**
  * rtd_timer_hard_fn() - the hardirq part of every deferred timer
  * @hrt: the timer's hrtimer
  *
  * Return: HRTIMER_NORESTART: periodic timers are re-armed after their
- * callback, by the runner.
+ * callback, by the runner; HRTIMER_RESTART when the check declined an
+ * expiry of a periodic timer.
  */
 enum hrtimer_restart rtd_timer_hard_fn(struct hrtimer *hrt)
 {
@@ -126,7 +214,7 @@ enum hrtimer_restart rtd_timer_hard_fn(struct hrtimer *hrt)
 	bool (*check)(struct rtd_timer *t) = READ_ONCE(timer->check);
 
 	if (check && !check(timer))
-		return HRTIMER_NORESTART;
+		return rtd_timer_declined(timer);
 	if (atomic_fetch_or(RTD_TIMER_PENDING, &timer->state) & RTD_TIMER_PENDING) {
 		atomic_long_inc(&timer->overruns);
 		rtd_stat_add(RTD_FAC_TIMER, RTD_STAT_OVERRUN, 1);
@@ -138,26 +226,12 @@ enum hrtimer_restart rtd_timer_hard_fn(struct hrtimer *hrt)
 	return HRTIMER_NORESTART;
 }
 
-/*
- * Take a pending expiry: PENDING -> RUNNING, and clear @also (ON_LIST for
- * the thread) in the same step. An expiry that finds the callback running
- * stays PENDING: the running side takes it when it finishes.
- */
-static bool rtd_timer_claim_clear(struct rtd_timer *timer, int also)
-{
-	int old = atomic_read(&timer->state), new;
-
-	do {
-		new = old & ~also;
-		if ((old & RTD_TIMER_PENDING) && !(old & RTD_TIMER_RUNNING))
-			new = (new & ~RTD_TIMER_PENDING) | RTD_TIMER_RUNNING;
-	} while (!atomic_try_cmpxchg(&timer->state, &old, new));
-	return new & ~old & RTD_TIMER_RUNNING;
-}
-
 /**
  * rtd_timer_claim() - take a pending expiry for this runner
  * @timer: the timer
+ *
+ * PENDING -> RUNNING. An expiry that finds the callback running stays
+ * PENDING: the running side takes it when it finishes.
  *
  * Context: Any context.
  * Return: true if an expiry was pending and the callback not running: it
@@ -165,7 +239,14 @@ static bool rtd_timer_claim_clear(struct rtd_timer *timer, int also)
  */
 bool rtd_timer_claim(struct rtd_timer *timer)
 {
-	return rtd_timer_claim_clear(timer, 0);
+	int old = atomic_read(&timer->state), new;
+
+	do {
+		if (!(old & RTD_TIMER_PENDING) || (old & RTD_TIMER_RUNNING))
+			return false;
+		new = (old & ~RTD_TIMER_PENDING) | RTD_TIMER_RUNNING;
+	} while (!atomic_try_cmpxchg(&timer->state, &old, new));
+	return true;
 }
 
 /* End of a run: take an expiry that came meanwhile, else clear RUNNING. */
@@ -218,6 +299,8 @@ void rtd_timer_run_claimed(struct rtd_timer *timer)
 		WRITE_ONCE(timer->runner, NULL);
 		if (ret == RTD_TIMER_RESTART)
 			rtd_timer_restart(timer, seq);
+		else
+			WRITE_ONCE(timer->period, 0);
 		atomic_andnot(RTD_TIMER_SELF_CANCEL, &timer->state);
 		/* Re-armed (or not) before it reads as idle to rtd_timer_cancel(). */
 		smp_mb__before_atomic();
@@ -282,6 +365,8 @@ u64 rtd_timer_forward(struct rtd_timer *timer, ktime_t now, ktime_t interval)
 {
 	u64 n = hrtimer_forward(&timer->hrt, now, interval);
 
+	WRITE_ONCE(timer->period, interval);
+
 	if (n > 1) {
 		atomic_long_add(n - 1, &timer->overruns);
 		rtd_stat_add(RTD_FAC_TIMER, RTD_STAT_OVERRUN, n - 1);
@@ -326,13 +411,14 @@ int rtd_timer_try_to_cancel(struct rtd_timer *timer)
 
 	if (atomic_read(&timer->state) & RTD_TIMER_RUNNING)
 		return -1;
+	WRITE_ONCE(timer->period, 0);
 	ret = hrtimer_try_to_cancel(&timer->hrt);
 	if (ret < 0)
 		return -1;
-	if (rtd_timer_drop_pending(timer))
-		return 1;
-	/* the thread claimed the expiry under us: its callback runs now */
-	if (!ret && (atomic_read(&timer->state) & RTD_TIMER_RUNNING))
+	if (rtd_timer_unqueue(timer) | rtd_timer_drop_pending(timer))
+		ret = 1;
+	/* a runner claimed the expiry under us: its callback runs now */
+	if (atomic_read(&timer->state) & RTD_TIMER_RUNNING)
 		return -1;
 	return ret;
 }
@@ -342,10 +428,11 @@ EXPORT_SYMBOL_RTDEFER(rtd_timer_try_to_cancel);
  * rtd_timer_cancel() - cancel a timer and wait for its callback
  * @timer: the timer
  *
- * Disarms the timer, drops a pending expiry and waits until the callback is
- * not running, in the ktimers thread or the bound task, and until no
- * ktimers thread holds it on its list: then the timer may be freed (a bound
- * timer after rtd_timer_unbind_task()). A callback that
+ * Disarms the timer, takes a pending expiry off the ktimers queue it waits
+ * on (never waiting for that thread to get to it: it may be the caller,
+ * in another timer's callback) and waits until the callback is not
+ * running, in the ktimers thread or the bound task: then the timer may be
+ * freed (a bound timer after rtd_timer_unbind_task()). A callback that
  * returns RTD_TIMER_RESTART across the cancel is not re-armed. Called from
  * the timer's own callback it cancels without waiting for itself, and the
  * callback is not re-armed whatever it returns.
@@ -362,10 +449,12 @@ int rtd_timer_cancel(struct rtd_timer *timer)
 {
 	int ret = 0;
 
+	WRITE_ONCE(timer->period, 0);
 	if (READ_ONCE(timer->runner) == current) {
 		atomic_or(RTD_TIMER_SELF_CANCEL, &timer->state);
 		atomic_inc(&timer->cancel_seq);
 		ret = hrtimer_try_to_cancel(&timer->hrt) > 0;
+		ret |= rtd_timer_unqueue(timer);
 		return rtd_timer_drop_pending(timer) || ret;
 	}
 	if (rtd_cannot_sleep()) {
@@ -376,12 +465,12 @@ int rtd_timer_cancel(struct rtd_timer *timer)
 	atomic_inc(&timer->cancel_seq);
 	for (;;) {
 		ret |= hrtimer_cancel(&timer->hrt);
+		ret |= rtd_timer_unqueue(timer);
 		ret |= rtd_timer_drop_pending(timer);
-		wait_var_event(timer, !(atomic_read(&timer->state) &
-					(RTD_TIMER_RUNNING | RTD_TIMER_ON_LIST)));
+		wait_var_event(timer, !(atomic_read(&timer->state) & RTD_TIMER_RUNNING));
 		ret |= !!(atomic_fetch_andnot(RTD_TIMER_DROPPED, &timer->state) &
 			  RTD_TIMER_DROPPED);
-		if (!hrtimer_active(&timer->hrt) &&
+		if (!hrtimer_active(&timer->hrt) && !READ_ONCE(timer->qcpu) &&
 		    !(atomic_read(&timer->state) & RTD_TIMER_PENDING))
 			return ret;
 	}
@@ -414,28 +503,40 @@ bool rtd_timer_active(struct rtd_timer *timer)
 }
 EXPORT_SYMBOL_RTDEFER(rtd_timer_active);
 
-static void rtd_ktimers_run(struct llist_head *list)
+/*
+ * Run the expiries queued so far (later ones on the next call): each is
+ * taken off the queue and claimed in one step under the queue's lock, so a
+ * cancel either takes it first or waits for a callback that runs.
+ */
+static void rtd_ktimers_run(struct rtd_ktimers_queue *q)
 {
-	struct llist_node *node = llist_reverse_order(llist_del_all(list));
-	struct rtd_timer *timer, *tmp;
+	struct rtd_timer *timer;
+	LIST_HEAD(batch);
+	bool run;
 
-	llist_for_each_entry_safe(timer, tmp, node, llnode) {
-		if (rtd_timer_claim_clear(timer, RTD_TIMER_ON_LIST))
+	raw_spin_lock_irq(&q->lock);
+	list_splice_init(&q->list, &batch);
+	while ((timer = list_first_entry_or_null(&batch, struct rtd_timer, entry))) {
+		list_del_init(&timer->entry);
+		WRITE_ONCE(timer->qcpu, 0);
+		run = rtd_timer_claim(timer);
+		raw_spin_unlock_irq(&q->lock);
+		if (run)
 			rtd_timer_run_claimed(timer);
-		else	/* a cancel may wait for ON_LIST to clear */
-			wake_up_var(timer);
 		cond_resched();
+		raw_spin_lock_irq(&q->lock);
 	}
+	raw_spin_unlock_irq(&q->lock);
 }
 
 static int rtd_ktimers_should_run(unsigned int cpu)
 {
-	return !llist_empty(per_cpu_ptr(&rtd_ktimers_list, cpu));
+	return !list_empty(&per_cpu_ptr(&rtd_ktimers_q, cpu)->list);
 }
 
 static void rtd_ktimers_fn(unsigned int cpu)
 {
-	rtd_ktimers_run(per_cpu_ptr(&rtd_ktimers_list, cpu));
+	rtd_ktimers_run(per_cpu_ptr(&rtd_ktimers_q, cpu));
 }
 
 static struct smp_hotplug_thread rtd_ktimers_threads = {
@@ -452,18 +553,25 @@ static struct rtd_pcpu_class rtd_ktimers_class =
 /* cpuhp teardown, on a live CPU after @cpu died: adopt its expiries. */
 static int rtd_ktimers_cpu_dead(unsigned int cpu)
 {
-	struct llist_node *first = llist_del_all(per_cpu_ptr(&rtd_ktimers_list, cpu));
-	struct llist_node *last;
+	struct rtd_ktimers_queue *dead = per_cpu_ptr(&rtd_ktimers_q, cpu), *here;
+	struct rtd_timer *timer;
+	unsigned int n = 0;
 
-	if (!first)
-		return 0;
-	for (last = first; last->next; last = last->next)
-		rtd_stat_add(RTD_FAC_TIMER, RTD_STAT_MIGRATED, 1);
-	rtd_stat_add(RTD_FAC_TIMER, RTD_STAT_MIGRATED, 1);
 	local_irq_disable();
-	if (llist_add_batch(first, last, this_cpu_ptr(&rtd_ktimers_list)))
+	here = this_cpu_ptr(&rtd_ktimers_q);
+	raw_spin_lock(&here->lock);
+	raw_spin_lock_nested(&dead->lock, SINGLE_DEPTH_NESTING);
+	list_for_each_entry(timer, &dead->list, entry) {
+		WRITE_ONCE(timer->qcpu, smp_processor_id() + 1);
+		n++;
+	}
+	list_splice_tail_init(&dead->list, &here->list);
+	raw_spin_unlock(&dead->lock);
+	raw_spin_unlock(&here->lock);
+	if (n)
 		wake_up_process(__this_cpu_read(rtd_ktimers_task));
 	local_irq_enable();
+	rtd_stat_add(RTD_FAC_TIMER, RTD_STAT_MIGRATED, n);
 	return 0;
 }
 
@@ -477,8 +585,10 @@ int rtd_timer_sys_init(void)
 {
 	int cpu, ret;
 
-	for_each_possible_cpu(cpu)
-		init_llist_head(per_cpu_ptr(&rtd_ktimers_list, cpu));
+	for_each_possible_cpu(cpu) {
+		raw_spin_lock_init(&per_cpu_ptr(&rtd_ktimers_q, cpu)->lock);
+		INIT_LIST_HEAD(&per_cpu_ptr(&rtd_ktimers_q, cpu)->list);
+	}
 	ret = rtd_pcpu_class_register(&rtd_ktimers_class);
 	if (ret)
 		return ret;

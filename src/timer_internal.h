@@ -7,7 +7,6 @@
 #include <rtdefer/timer.h>
 
 #define RTD_TIMER_PENDING	0x01
-#define RTD_TIMER_ON_LIST	0x02
 #define RTD_TIMER_RUNNING	0x04
 #define RTD_TIMER_TASK_EXITED	0x08
 #define RTD_TIMER_DROPPED	0x10	/* a cancel stopped a RESTART */

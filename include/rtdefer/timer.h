@@ -15,7 +15,7 @@
 
 #include <linux/atomic.h>
 #include <linux/hrtimer.h>
-#include <linux/llist.h>
+#include <linux/list.h>
 #include <linux/types.h>
 
 struct rtd_timer;
@@ -37,7 +37,8 @@ enum rtd_timer_restart {
  * @hrt: the hardirq part
  * @function: the expiry callback (thread or task context)
  * @check: optional quick check run in hardirq at expiry
- * @llnode: link in a ktimers/N queue
+ * @entry: link in a ktimers/N queue
+ * @qcpu: 1 + the CPU whose ktimers queue holds the timer, 0 for none
  * @state: RTD_TIMER_* bits
  * @cancel_seq: bumped by every cancel; a callback that was cancelled while
  *		it ran is not re-armed
@@ -46,18 +47,22 @@ enum rtd_timer_restart {
  * @binding: the task binding, or NULL
  * @runner: the task running the callback, or NULL
  * @queued_ns: when the pending expiry was queued, for latency statistics
+ * @period: the interval of the callback's last rtd_timer_forward*() while
+ *	    the timer is periodic (0 otherwise): a declined check keeps it
  */
 struct rtd_timer {
 	struct hrtimer hrt;
 	enum rtd_timer_restart (*function)(struct rtd_timer *timer);
 	bool (*check)(struct rtd_timer *timer);
-	struct llist_node llnode;
+	struct list_head entry;
+	int qcpu;
 	atomic_t state;
 	atomic_t cancel_seq;
 	atomic_long_t overruns;
 	struct rtd_timer_binding *binding;
 	struct task_struct *runner;
 	u64 queued_ns;
+	ktime_t period;
 };
 
 void rtd_timer_init(struct rtd_timer *timer,

@@ -24,6 +24,8 @@ struct probe {
 	atomic_t runs;
 	atomic_t checks;
 	int check_pass_after;	/* check says "no" this many times first */
+	int decline_from;	/* then "no" for checks decline_from.. */
+	int decline_to;		/* ..decline_to (counted from 1), if set */
 	bool check_hardirq;	/* the check ran in hardirq context */
 	int cpu;
 	bool thread_ok;		/* ktimers/<cpu>, SCHED_FIFO 1, preemptible */
@@ -40,8 +42,12 @@ static bool probe_check(struct rtd_timer *t)
 {
 	struct probe *p = container_of(t, struct probe, t);
 
+	int n = atomic_inc_return(&p->checks);
+
 	p->check_hardirq = in_hardirq();
-	return atomic_inc_return(&p->checks) > p->check_pass_after;
+	if (n >= p->decline_from && n <= p->decline_to)
+		return false;
+	return n > p->check_pass_after;
 }
 
 static bool in_ktimers_thread(void)
@@ -194,7 +200,9 @@ static int periodic_show(struct seq_file *m, void *v)
 	p->periods = 19;
 	p->period = ms_to_ktime(2);
 	rtd_timer_start(&p->t, ms_to_ktime(2), HRTIMER_MODE_REL);
-	if (failed(m, probe_wait(p, 20), "ran %d of 20 periods", atomic_read(&p->runs)))
+	/* wait first: the arguments of failed() are evaluated in any order */
+	if (!probe_wait(p, 20) &&
+	    failed(m, false, "ran %d of 20 periods", atomic_read(&p->runs)))
 		goto out;
 	msleep(20);
 	if (failed(m, atomic_read(&p->runs) == 20, "ran %d times, want 20",
@@ -207,10 +215,51 @@ static int periodic_show(struct seq_file *m, void *v)
 	p->period = ms_to_ktime(1);
 	p->sleep_ms = 10;
 	rtd_timer_start(&p->t, ms_to_ktime(1), HRTIMER_MODE_REL);
-	if (failed(m, probe_wait(p, 5), "slow periodic ran %d of 5", atomic_read(&p->runs)) ||
+	if ((!probe_wait(p, 5) &&
+	     failed(m, false, "slow periodic ran %d of 5", atomic_read(&p->runs))) ||
 	    failed(m, rtd_timer_overruns(&p->t) > 0, "no overrun counted"))
 		goto out;
 	seq_printf(m, "ok %lu overruns\n", rtd_timer_overruns(&p->t));
+out:
+	probe_free(p);
+	return 0;
+}
+
+/*
+ * A periodic timer whose check declines some expiries keeps its period: the
+ * README's example (a 2 ms period here, the check says no three times in a
+ * row) goes on once the check says yes again.
+ */
+static int check_decline_periodic_show(struct seq_file *m, void *v)
+{
+	struct probe *p = probe_new(CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+
+	if (failed(m, p, "no memory"))
+		goto out;
+	p->decline_from = 2;
+	p->decline_to = 4;
+	p->periods = 2;
+	p->period = ms_to_ktime(2);
+	rtd_timer_start(&p->t, ms_to_ktime(2), HRTIMER_MODE_REL);
+	if ((!probe_wait(p, 3) &&
+	     failed(m, false, "ran %d of 3 times: a declined check ended the period",
+		    atomic_read(&p->runs))) ||
+	    failed(m, atomic_read(&p->checks) == 6, "check ran %d times, want 6",
+		   atomic_read(&p->checks)))
+		goto out;
+	/* NORESTART ended it: nothing armed, and a cancel has nothing to do */
+	if (failed(m, rtd_timer_cancel(&p->t) == 0, "armed after its callback said NORESTART"))
+		goto out;
+	/* a one-shot timer whose check declines stays idle */
+	p->decline_from = 7;
+	p->decline_to = 7;
+	rtd_timer_start(&p->t, ms_to_ktime(1), HRTIMER_MODE_REL);
+	while (rtd_timer_is_queued(&p->t))
+		usleep_range(500, 1000);
+	if (failed(m, !rtd_timer_active(&p->t), "declined one-shot timer still active") ||
+	    failed(m, atomic_read(&p->runs) == 3, "declined one-shot timer ran"))
+		goto out;
+	seq_puts(m, "ok\n");
 out:
 	probe_free(p);
 	return 0;
@@ -298,6 +347,133 @@ static int cancel_show(struct seq_file *m, void *v)
 	seq_puts(m, "ok\n");
 out:
 	probe_free(p);
+	return 0;
+}
+
+/*
+ * An expiry queued on a ktimers thread that is busy with another callback:
+ * timer A's callback holds ktimers/N until B has expired on the same CPU,
+ * so B's expiry waits in N's queue, not started. Then a cancel must take
+ * it out of the queue itself: rtd_timer_cancel(B) from A's callback (the
+ * thread that would run B is the caller: waiting for it never ends), and
+ * rtd_timer_try_to_cancel(B) >= 0 followed by kfree(B), as mainline code
+ * does with hrtimers (the thread must not touch B afterwards: slub
+ * poisoning and KASAN see it).
+ */
+struct blocker {
+	struct probe a;
+	struct rtd_timer *b;
+	struct completion b_fired;
+	bool cancel_b;		/* A cancels B itself */
+	int cancel_ret;
+	atomic_t b_runs;
+};
+
+static enum rtd_timer_restart blocker_a_fn(struct rtd_timer *t)
+{
+	struct blocker *k = container_of(t, struct blocker, a.t);
+
+	WRITE_ONCE(k->a.pid, current->pid);
+	if (!wait_for_completion_timeout(&k->b_fired, 10 * HZ))
+		return RTD_TIMER_NORESTART;
+	if (k->cancel_b)
+		k->cancel_ret = rtd_timer_cancel(k->b);
+	atomic_inc(&k->a.runs);
+	return RTD_TIMER_NORESTART;
+}
+
+static struct blocker *blocker_b_owner;
+
+static enum rtd_timer_restart blocker_b_fn(struct rtd_timer *t)
+{
+	atomic_inc(&blocker_b_owner->b_runs);
+	return RTD_TIMER_NORESTART;
+}
+
+/* On the CPU the test runs on: A busy in ktimers/N, B's expiry queued behind. */
+static int blocker_setup(struct seq_file *m, struct blocker *k)
+{
+	int i;
+
+	rtd_timer_start(&k->a.t, ms_to_ktime(1), HRTIMER_MODE_REL_PINNED);
+	for (i = 0; i < 10000 && !READ_ONCE(k->a.pid); i++)
+		usleep_range(500, 1000);
+	if (failed(m, READ_ONCE(k->a.pid), "A never ran"))
+		return -1;
+	rtd_timer_start(k->b, ms_to_ktime(1), HRTIMER_MODE_REL_PINNED);
+	for (i = 0; i < 10000 && rtd_timer_is_queued(k->b); i++)
+		usleep_range(500, 1000);
+	if (failed(m, !rtd_timer_is_queued(k->b) && rtd_timer_active(k->b),
+		   "B did not expire into the queue"))
+		return -1;
+	return 0;
+}
+
+static int queued_cancel_body(void *arg)
+{
+	struct seq_file *m = arg;
+	struct blocker *k = kzalloc(sizeof(*k), GFP_KERNEL);
+	int ret = -1;
+
+	if (failed(m, k, "no memory"))
+		return -1;
+	k->b = kzalloc(sizeof(*k->b), GFP_KERNEL);
+	if (failed(m, k->b, "no memory"))
+		goto out;
+	blocker_b_owner = k;
+	init_completion(&k->b_fired);
+	rtd_timer_init(&k->a.t, blocker_a_fn, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	rtd_timer_init(k->b, blocker_b_fn, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+
+	/* 1: A's callback cancels B, queued behind it on the same thread */
+	k->cancel_b = true;
+	if (blocker_setup(m, k))
+		goto out;
+	complete(&k->b_fired);
+	if (failed(m, probe_wait(&k->a, 1),
+		   "cancel from A's callback of B, queued behind A, never returned"))
+		goto out;
+	rtd_timer_cancel(&k->a.t);
+	if (failed(m, k->cancel_ret == 1, "cancel of a queued expiry returned %d", k->cancel_ret) ||
+	    failed(m, !atomic_read(&k->b_runs), "cancelled B ran") ||
+	    failed(m, !rtd_timer_active(k->b), "B active after its cancel"))
+		goto out;
+
+	/* 2: try_to_cancel(B) says 1, then B is freed at once */
+	k->cancel_b = false;
+	k->a.pid = 0;
+	reinit_completion(&k->b_fired);
+	if (blocker_setup(m, k))
+		goto out;
+	ret = rtd_timer_try_to_cancel(k->b);
+	if (ret >= 0) {
+		kfree(k->b);
+		k->b = NULL;
+	}
+	complete(&k->b_fired);
+	if (failed(m, ret == 1, "try_to_cancel of a queued expiry returned %d", ret) ||
+	    failed(m, probe_wait(&k->a, 2), "A never finished"))
+		goto out;
+	rtd_timer_cancel(&k->a.t);
+	/* the thread has passed where B was: anything it did to B shows now */
+	if (failed(m, !atomic_read(&k->b_runs), "B ran after try_to_cancel"))
+		goto out;
+	ret = 0;
+out:
+	if (k->b) {
+		rtd_timer_cancel(k->b);
+		kfree(k->b);
+	}
+	complete(&k->b_fired);
+	rtd_timer_cancel(&k->a.t);
+	kfree(k);
+	return ret;
+}
+
+static int queued_cancel_show(struct seq_file *m, void *v)
+{
+	if (!rtd_run_on_cpu(cpumask_first(cpu_online_mask), queued_cancel_body, m))
+		seq_puts(m, "ok\n");
 	return 0;
 }
 
@@ -475,8 +651,10 @@ static const struct rtd_check checks[] = {
 	{ "ctx", ctx_show },
 	{ "check_sleep", check_sleep_show },
 	{ "periodic", periodic_show },
+	{ "check_decline_periodic", check_decline_periodic_show },
 	{ "one_pending", one_pending_show },
 	{ "cancel", cancel_show },
+	{ "queued_cancel", queued_cancel_show },
 	{ "task_arm", task_arm_show },
 	{ "task_result", task_result_show },
 	{ "exit_arm", exit_arm_show },

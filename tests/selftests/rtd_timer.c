@@ -68,6 +68,16 @@ TEST_F(tm, periodic_and_overruns)
 	run_check(_metadata, "periodic");
 }
 
+TEST_F(tm, declined_check_keeps_the_period)
+{
+	run_check(_metadata, "check_decline_periodic");
+}
+
+TEST_F(tm, cancel_takes_an_expiry_queued_behind_a_callback)
+{
+	run_check(_metadata, "queued_cancel");
+}
+
 TEST_F(tm, at_most_one_pending_expiry)
 {
 	run_check(_metadata, "one_pending");
