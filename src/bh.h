@@ -39,6 +39,8 @@ struct rtd_workqueue {
  * @kick: HARD irq_work that schedules @tasklet on @cpu from another CPU
  * @cpu: the CPU the pool belongs to
  * @highpri: HI_SOFTIRQ pool
+ * @down: @cpu is not (or no longer) fully online: the tasklet is not raised
+ *	  there (see rtd_bh_raise())
  */
 struct rtd_bh_pool {
 	raw_spinlock_t lock;
@@ -50,6 +52,7 @@ struct rtd_bh_pool {
 	struct rtd_irq_work kick;
 	int cpu;
 	bool highpri;
+	bool down;
 };
 
 /* Whether a work item is on a pool's list (a static item starts zeroed). */

@@ -16,6 +16,13 @@
  *    for this). The kernel also moves a dead CPU's scheduled tasklets to
  *    another CPU: a pool's tasklet that finds itself on a foreign CPU runs
  *    nothing and only re-kicks its own CPU if that came back with work.
+ *  - From the moment a CPU starts going down (rtdefer's online state is
+ *    torn down on it, before its ksoftirqd parks) until it is up again, its
+ *    pools' tasklets are not raised there: a softirq raised on a CPU whose
+ *    ksoftirqd is parked stays pending into idle ("NOHZ tick-stop error:
+ *    local softirq work is pending"). Items queued meanwhile wait for the
+ *    adoption above, or for the CPU's return, whose online callback kicks
+ *    its pools.
  *
  * A pass of a pool runs at most rtd_bh_max_restarts items and stops once
  * rtd_bh_budget_us have passed; leftovers re-raise the softirq, so other
@@ -36,6 +43,7 @@
 
 static DEFINE_PER_CPU(struct rtd_bh_pool, rtd_bh_pools[2]);
 static enum cpuhp_state rtd_bh_hp_state;
+static enum cpuhp_state rtd_bh_online_state;
 
 /**
  * rtd_bh_pool_of() - the pool of a CPU for a queue's priority
@@ -49,8 +57,11 @@ struct rtd_bh_pool *rtd_bh_pool_of(int cpu, struct rtd_workqueue *wq)
 	return per_cpu_ptr(&rtd_bh_pools[!!(wq->flags & RTD_WQ_HIGHPRI)], cpu);
 }
 
+/* Raise the pool's tasklet on this CPU (its own), unless the CPU is down. */
 static void rtd_bh_raise(struct rtd_bh_pool *pool)
 {
+	if (READ_ONCE(pool->down))
+		return;
 	if (pool->highpri)
 		tasklet_hi_schedule(&pool->tasklet);
 	else
@@ -280,6 +291,41 @@ static void rtd_bh_adopt(struct rtd_bh_pool *dead, struct rtd_bh_pool *here)
 	raw_spin_unlock(&dead->lock);
 }
 
+/*
+ * cpuhp online state, on @cpu itself: from bring-up on, the pools' tasklets
+ * may be raised; work queued while the CPU was down is kicked now.
+ */
+static int rtd_bh_cpu_online(unsigned int cpu)
+{
+	struct rtd_bh_pool *pool;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		pool = per_cpu_ptr(&rtd_bh_pools[i], cpu);
+		raw_spin_lock_irq(&pool->lock);
+		WRITE_ONCE(pool->down, false);
+		if (!list_empty(&pool->worklist))
+			rtd_bh_raise(pool);
+		raw_spin_unlock_irq(&pool->lock);
+	}
+	return 0;
+}
+
+/* cpuhp online state torn down, on @cpu itself, before ksoftirqd parks. */
+static int rtd_bh_cpu_going_down(unsigned int cpu)
+{
+	struct rtd_bh_pool *pool;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		pool = per_cpu_ptr(&rtd_bh_pools[i], cpu);
+		raw_spin_lock_irq(&pool->lock);
+		WRITE_ONCE(pool->down, true);
+		raw_spin_unlock_irq(&pool->lock);
+	}
+	return 0;
+}
+
 /* cpuhp teardown, on a live CPU after @cpu died. */
 static int rtd_bh_cpu_dead(unsigned int cpu)
 {
@@ -301,6 +347,7 @@ static void rtd_bh_pool_init(struct rtd_bh_pool *pool, int cpu, bool highpri)
 	pool->kick = (struct rtd_irq_work)RTD_IRQ_WORK_INIT_HARD(rtd_bh_kick_fn);
 	pool->cpu = cpu;
 	pool->highpri = highpri;
+	pool->down = true;	/* until rtd_bh_cpu_online() ran there */
 }
 
 /**
@@ -322,7 +369,17 @@ int rtd_bh_pools_init(void)
 	if (ret < 0)
 		return ret;
 	rtd_bh_hp_state = ret;
+	/* runs rtd_bh_cpu_online() on every online CPU before it returns */
+	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "rtdefer/bh:online",
+				rtd_bh_cpu_online, rtd_bh_cpu_going_down);
+	if (ret < 0)
+		goto err_dead;
+	rtd_bh_online_state = ret;
 	return 0;
+
+err_dead:
+	cpuhp_remove_state_nocalls(rtd_bh_hp_state);
+	return ret;
 }
 
 /**
@@ -338,6 +395,8 @@ void rtd_bh_pools_exit(void)
 	struct rtd_bh_pool *pool;
 	int cpu, i;
 
+	/* the queues are drained: nothing to raise any more */
+	cpuhp_remove_state_nocalls(rtd_bh_online_state);
 	cpuhp_remove_state_nocalls(rtd_bh_hp_state);
 	for_each_possible_cpu(cpu) {
 		for (i = 0; i < 2; i++) {
