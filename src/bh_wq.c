@@ -19,6 +19,7 @@
 
 #include "bh.h"
 #include "compat/compat.h"
+#include "debug_hook.h"
 #include "internal.h"
 
 /*
@@ -153,6 +154,36 @@ static void rtd_bh_queue_pended(struct rtd_workqueue *wq, struct rtd_work *work,
 	raw_spin_unlock(&pool->lock);
 }
 
+/*
+ * Queue on @cpu, or with @cpu < 0 on the CPU the caller runs on once
+ * interrupts are off: a caller preempted and migrated before that point
+ * queues where it ends up, never on a CPU it left (which may be offline).
+ */
+static bool rtd_bh_queue(int cpu, struct rtd_workqueue *wq, struct rtd_work *work)
+{
+	struct rtd_bh_pool *pool;
+	unsigned long flags;
+	bool ret = false;
+
+	if (!rtd_bh_work_ok(work))
+		return false;
+	local_irq_save(flags);
+	if (cpu < 0)
+		cpu = smp_processor_id();
+	if (!rtd_bh_cpu_ok(cpu) || !rtd_bh_may_queue(wq))
+		goto out;
+	pool = rtd_bh_lock_target(work, rtd_bh_pool_of(cpu, wq));
+	if (rtd_bh_try_pend(work)) {
+		atomic_inc(&wq->nr_active);
+		rtd_bh_insert(pool, wq, work);
+		ret = true;
+	}
+	raw_spin_unlock(&pool->lock);
+out:
+	local_irq_restore(flags);
+	return ret;
+}
+
 /**
  * rtd_queue_work_on() - queue a work item on a given CPU
  * @cpu: the CPU whose softirq runs it
@@ -169,25 +200,7 @@ static void rtd_bh_queue_pended(struct rtd_workqueue *wq, struct rtd_work *work,
  */
 bool rtd_queue_work_on(int cpu, struct rtd_workqueue *wq, struct rtd_work *work)
 {
-	struct rtd_bh_pool *pool;
-	unsigned long flags;
-	bool ret = false;
-
-	if (!rtd_bh_work_ok(work))
-		return false;
-	local_irq_save(flags);
-	if (!rtd_bh_cpu_ok(cpu) || !rtd_bh_may_queue(wq))
-		goto out;
-	pool = rtd_bh_lock_target(work, rtd_bh_pool_of(cpu, wq));
-	if (rtd_bh_try_pend(work)) {
-		atomic_inc(&wq->nr_active);
-		rtd_bh_insert(pool, wq, work);
-		ret = true;
-	}
-	raw_spin_unlock(&pool->lock);
-out:
-	local_irq_restore(flags);
-	return ret;
+	return cpu < 0 ? false : rtd_bh_queue(cpu, wq, work);
 }
 EXPORT_SYMBOL_RTDEFER(rtd_queue_work_on);
 
@@ -196,13 +209,18 @@ EXPORT_SYMBOL_RTDEFER(rtd_queue_work_on);
  * @wq: the queue
  * @work: the item
  *
+ * The current CPU is the one the caller runs on when the item is queued,
+ * with interrupts off: a caller that was migrated on its way in queues
+ * where it runs now.
+ *
  * Context: Any context but NMI. Does not sleep.
  * Return: true if queued, false if it was pending already or was refused
  * (see rtd_queue_work_on()).
  */
 bool rtd_queue_work(struct rtd_workqueue *wq, struct rtd_work *work)
 {
-	return rtd_queue_work_on(raw_smp_processor_id(), wq, work);
+	rtd_debug_hook(RTD_HOOK_BH_QUEUE_LOCAL);
+	return rtd_bh_queue(-1, wq, work);
 }
 EXPORT_SYMBOL_RTDEFER(rtd_queue_work);
 

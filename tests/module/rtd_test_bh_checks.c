@@ -20,6 +20,7 @@
 #include <rtdefer/rtdefer.h>
 #include <compat/compat.h>
 
+#include "debug_hook.h"
 #include "rtd_check.h"
 #include "rtd_test_bh.h"
 
@@ -526,6 +527,97 @@ static int cancel_sync_show(struct seq_file *m, void *v)
 	return on_two_cpus(m, cancel_sync_body);
 }
 
+/*
+ * rtd_queue_work() queues on the CPU the caller runs on when it queues: a
+ * caller preempted and migrated on its way in (the debug hook moves it
+ * from CPU a to CPU b where the old code had already chosen a) queues on
+ * b; and if a went offline meanwhile the item is still queued (the old
+ * code refused it: false, read as "already pending", and the item was
+ * lost). Needs rtdefer's test build (debug hooks) and CPU 1.
+ */
+#ifdef RTD_DEBUG_HOOKS
+static struct task_struct *migrate_task;
+static int migrate_to;
+static bool migrate_offline;	/* take the CPU we leave down */
+static int migrate_from;
+
+static void migrate_hook(void)
+{
+	if (current != migrate_task)
+		return;
+	migrate_task = NULL;	/* once */
+	migrate_from = raw_smp_processor_id();
+	set_cpus_allowed_ptr(current, cpumask_of(migrate_to));
+	if (migrate_offline)
+		remove_cpu(migrate_from);
+}
+
+static int migrated_queue_fn(void *arg)
+{
+	struct seq_file *m = arg;
+	struct rec *r = rec_new(rtd_system_bh_wq);
+	int round, ret = -1;
+	bool queued;
+
+	if (failed(m, r, "no memory"))
+		return -1;
+	for (round = 0; round < 2; round++) {
+		set_cpus_allowed_ptr(current, cpumask_of(1));
+		migrate_to = 0;
+		migrate_offline = round;
+		migrate_task = current;
+		queued = rtd_queue_work(rtd_system_bh_wq, &r->dw.work);
+		migrate_task = NULL;
+		if (round)
+			add_cpu(1);
+		if (failed(m, migrate_from == 1, "the hook did not run on CPU 1") ||
+		    failed(m, queued, "%s: queue refused",
+			   round ? "CPU left went offline" : "migrated") ||
+		    failed(m, rec_wait(r, round + 1), "item never ran") ||
+		    failed(m, r->cpu == 0, "queued from CPU 0, ran on CPU %d", r->cpu))
+			goto out;
+	}
+	ret = 0;
+out:
+	rec_free(r);
+	return ret;
+}
+
+static DECLARE_COMPLETION(migrated_done);
+static int migrated_ret;
+
+static int migrated_queue_wrap(void *arg)
+{
+	migrated_ret = migrated_queue_fn(arg);
+	complete(&migrated_done);
+	return 0;
+}
+
+static int queue_migrated_show(struct seq_file *m, void *v)
+{
+	struct task_struct *t;
+
+	if (failed(m, cpu_online(1), "needs CPU 1"))
+		return 0;
+	reinit_completion(&migrated_done);
+	rtd_debug_set_hook(RTD_HOOK_BH_QUEUE_LOCAL, migrate_hook);
+	t = kthread_run(migrated_queue_wrap, m, "rtd_migrate");
+	if (!failed(m, !IS_ERR(t), "no thread")) {
+		wait_for_completion(&migrated_done);
+		if (!migrated_ret)
+			seq_puts(m, "ok\n");
+	}
+	rtd_debug_set_hook(RTD_HOOK_BH_QUEUE_LOCAL, NULL);
+	return 0;
+}
+#else
+static int queue_migrated_show(struct seq_file *m, void *v)
+{
+	seq_puts(m, "FAIL rtdefer's test build (debug hooks) needed\n");
+	return 0;
+}
+#endif
+
 /* Counted disable/enable, enable_and_queue. */
 static int disable_show(struct seq_file *m, void *v)
 {
@@ -932,6 +1024,7 @@ static const struct rtd_check checks[] = {
 	{ "delayed", delayed_show },
 	{ "flush_cancel", flush_cancel_show },
 	{ "cancel_sync", cancel_sync_show },
+	{ "queue_migrated", queue_migrated_show },
 	{ "disable", disable_show },
 	{ "disable_storm", disable_storm_show },
 	{ "remote", remote_show },

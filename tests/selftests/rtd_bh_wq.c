@@ -72,6 +72,11 @@ TEST_F(bh, flush_and_cancel_results)
 	run_check(_metadata, "flush_cancel");
 }
 
+TEST_F(bh, queue_on_the_cpu_the_caller_ends_up_on)
+{
+	run_check(_metadata, "queue_migrated");
+}
+
 TEST_F(bh, cancel_sync_vs_running_from_task_bh_and_atomic)
 {
 	run_check(_metadata, "cancel_sync");

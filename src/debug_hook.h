@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Debug hooks of rtdefer's test build (RTD_DEBUG_HOOKS=y, set by
+ * tests/build-kernel.sh; never in DKMS or package builds): named points in
+ * the code where a test module may run a function of its own, to open a
+ * race window deterministically (migrate the caller, take a CPU down)
+ * instead of hoping for a timing. Not an API.
+ */
+#ifndef RTDEFER_DEBUG_HOOK_H
+#define RTDEFER_DEBUG_HOOK_H
+
+enum rtd_debug_hook_id {
+	/* rtd_queue_work(): the caller is about to queue on "this" CPU */
+	RTD_HOOK_BH_QUEUE_LOCAL,
+	RTD_NR_DEBUG_HOOKS
+};
+
+typedef void (*rtd_debug_hook_fn)(void);
+
+#ifdef RTD_DEBUG_HOOKS
+void rtd_debug_hook(enum rtd_debug_hook_id id);
+int rtd_debug_set_hook(enum rtd_debug_hook_id id, rtd_debug_hook_fn fn);
+#else
+static inline void rtd_debug_hook(enum rtd_debug_hook_id id) { }
+#endif
+
+#endif /* RTDEFER_DEBUG_HOOK_H */
