@@ -119,8 +119,14 @@ bool rtd_flush_delayed_work(struct rtd_delayed_work *dwork)
 {
 	bool cut;
 
+	/*
+	 * As mainline: the _sync delete also waits for a timer callback that
+	 * runs on another CPU right now (the timer is TIMER_IRQSAFE, so it
+	 * may be waited for with interrupts off): once it returns, the item
+	 * is queued or was never due, and the flush below finds it.
+	 */
 	local_irq_disable();
-	cut = rtd_timer_delete(&dwork->timer);
+	cut = rtd_timer_delete_sync(&dwork->timer);
 	if (cut)
 		rtd_delayed_work_timer_fn(&dwork->timer);
 	local_irq_enable();

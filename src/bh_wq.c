@@ -253,6 +253,7 @@ void rtd_delayed_work_timer_fn(struct timer_list *t)
 {
 	struct rtd_delayed_work *dwork = container_of(t, struct rtd_delayed_work, timer);
 
+	rtd_debug_hook(RTD_HOOK_BH_DELAY_END);
 	rtd_bh_queue_pended(dwork->work.wq, &dwork->work, dwork->cpu);
 }
 EXPORT_SYMBOL_RTDEFER(rtd_delayed_work_timer_fn);

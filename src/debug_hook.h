@@ -12,6 +12,8 @@
 enum rtd_debug_hook_id {
 	/* rtd_queue_work(): the caller is about to queue on "this" CPU */
 	RTD_HOOK_BH_QUEUE_LOCAL,
+	/* a delayed item's timer fired: its callback starts (softirq, IRQs off) */
+	RTD_HOOK_BH_DELAY_END,
 	RTD_NR_DEBUG_HOOKS
 };
 

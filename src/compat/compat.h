@@ -90,4 +90,14 @@ static inline int rtd_timer_delete(struct timer_list *t)
 #endif
 }
 
+/* v6.2: del_timer_sync() became timer_delete_sync(). */
+static inline int rtd_timer_delete_sync(struct timer_list *t)
+{
+#ifdef RTD_HAVE_TIMER_DELETE
+	return timer_delete_sync(t);
+#else
+	return del_timer_sync(t);
+#endif
+}
+
 #endif /* RTDEFER_COMPAT_H */

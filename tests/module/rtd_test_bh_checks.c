@@ -610,11 +610,86 @@ static int queue_migrated_show(struct seq_file *m, void *v)
 	rtd_debug_set_hook(RTD_HOOK_BH_QUEUE_LOCAL, NULL);
 	return 0;
 }
+
+/*
+ * rtd_flush_delayed_work() while the item's delay ends on another CPU: the
+ * debug hook holds the timer callback on CPU 1 (its timer already off the
+ * wheel, the item not yet queued) until the flush on CPU 0 has returned,
+ * or for one second. A flush that waits for the callback, as it must,
+ * cannot return meanwhile: the hook lets go after the second and the
+ * flush then waits for the item. The old code found the timer gone and
+ * nothing queued, and returned false at once. (The second bounds the
+ * hook, not the verdict: single-threaded TCG switches vCPUs only every
+ * 100 ms, so a hold measured in time alone can end before CPU 0 runs.)
+ */
+static atomic_t delay_hook_armed, delay_hook_in, flush_returned;
+
+static void delay_end_hook(void)
+{
+	u64 end = local_clock() + NSEC_PER_SEC;
+
+	if (raw_smp_processor_id() != 1 || !atomic_xchg(&delay_hook_armed, 0))
+		return;
+	atomic_set(&delay_hook_in, 1);
+	while (!atomic_read(&flush_returned) && local_clock() < end)
+		cpu_relax();
+}
+
+static int flush_racing_delay_fn(void *arg)
+{
+	struct seq_file *m = arg;
+	struct rec *r = rec_new(rtd_system_bh_wq);
+	int i, ret = -1;
+	bool flushed;
+
+	if (failed(m, r, "no memory"))
+		return -1;
+	atomic_set(&delay_hook_in, 0);
+	atomic_set(&flush_returned, 0);
+	atomic_set(&delay_hook_armed, 1);
+	rtd_queue_delayed_work_on(1, rtd_system_bh_wq, &r->dw, 1);
+	for (i = 0; i < 10000 && !atomic_read(&delay_hook_in); i++)
+		usleep_range(100, 200);
+	if (failed(m, atomic_read(&delay_hook_in), "the delay never ended on CPU 1"))
+		goto out;
+	flushed = rtd_flush_delayed_work(&r->dw);
+	atomic_set(&flush_returned, 1);
+	/*
+	 * The item was due when the flush began: it has run when the flush
+	 * returns. (Its return value may be either, as mainline's: the item
+	 * can have run before the flush looked.)
+	 */
+	if (failed(m, atomic_read(&r->runs) == 1,
+		   "flush returned (%d) before the item, its delay ending meanwhile, ran",
+		   flushed))
+		goto out;
+	ret = 0;
+out:
+	atomic_set(&delay_hook_armed, 0);
+	rec_free(r);
+	return ret;
+}
+
+static int flush_racing_delay_show(struct seq_file *m, void *v)
+{
+	if (failed(m, cpu_online(1), "needs CPU 1"))
+		return 0;
+	rtd_debug_set_hook(RTD_HOOK_BH_DELAY_END, delay_end_hook);
+	if (!rtd_run_on_cpu(0, flush_racing_delay_fn, m))
+		seq_puts(m, "ok\n");
+	rtd_debug_set_hook(RTD_HOOK_BH_DELAY_END, NULL);
+	return 0;
+}
 #else
 static int queue_migrated_show(struct seq_file *m, void *v)
 {
 	seq_puts(m, "FAIL rtdefer's test build (debug hooks) needed\n");
 	return 0;
+}
+
+static int flush_racing_delay_show(struct seq_file *m, void *v)
+{
+	return queue_migrated_show(m, v);
 }
 #endif
 
@@ -1025,6 +1100,7 @@ static const struct rtd_check checks[] = {
 	{ "flush_cancel", flush_cancel_show },
 	{ "cancel_sync", cancel_sync_show },
 	{ "queue_migrated", queue_migrated_show },
+	{ "flush_racing_delay", flush_racing_delay_show },
 	{ "disable", disable_show },
 	{ "disable_storm", disable_storm_show },
 	{ "remote", remote_show },

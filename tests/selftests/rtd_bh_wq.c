@@ -77,6 +77,11 @@ TEST_F(bh, queue_on_the_cpu_the_caller_ends_up_on)
 	run_check(_metadata, "queue_migrated");
 }
 
+TEST_F(bh, flush_delayed_waits_for_a_delay_ending_meanwhile)
+{
+	run_check(_metadata, "flush_racing_delay");
+}
+
 TEST_F(bh, cancel_sync_vs_running_from_task_bh_and_atomic)
 {
 	run_check(_metadata, "cancel_sync");
