@@ -15,6 +15,11 @@
  *
  * A queued task_work also holds a reference on rtdefer itself, so the
  * module cannot go while some task still has work of it queued.
+ *
+ * The hardirq part of an expiry finds the binding through timer->binding
+ * without a reference, while an unbind on another CPU may drop the last
+ * one: bindings are freed after an RCU grace period, and every reader of
+ * timer->binding runs with interrupts off (an RCU read-side section).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -28,6 +33,7 @@
 #include <rtdefer/timer.h>
 
 #include "compat/compat.h"
+#include "debug_hook.h"
 #include "internal.h"
 #include "timer_internal.h"
 
@@ -40,6 +46,7 @@ struct rtd_timer_binding {
 	struct rtd_irq_work put_work;
 	refcount_t ref;
 	bool queued;
+	struct rcu_head rcu;
 };
 
 static void rtd_binding_put(struct rtd_timer_binding *b)
@@ -48,7 +55,8 @@ static void rtd_binding_put(struct rtd_timer_binding *b)
 		return;
 	if (b->task)
 		put_task_struct(b->task);
-	kfree(b);
+	/* an expiry in hardirq may still hold it: see the top of this file */
+	kfree_rcu(b, rcu);
 }
 
 /* Threaded irq_work: drop the task reference outside hardirq context. */
@@ -99,7 +107,8 @@ static void rtd_binding_queue(struct rtd_timer_binding *b)
  * rtd_timer_queue_task() - hand a pending expiry to the bound task
  * @timer: the timer
  *
- * Context: Interrupts off.
+ * Context: Interrupts off: an RCU read-side section, in which the binding
+ * read here cannot be freed.
  * Return: false if the timer is not bound to a task.
  */
 bool rtd_timer_queue_task(struct rtd_timer *timer)
@@ -108,6 +117,7 @@ bool rtd_timer_queue_task(struct rtd_timer *timer)
 
 	if (!b)
 		return false;
+	rtd_debug_hook(RTD_HOOK_TIMER_BINDING_READ);
 	raw_spin_lock(&b->lock);
 	if (b->timer != timer) {
 		raw_spin_unlock(&b->lock);

@@ -78,6 +78,11 @@ TEST_F(tm, cancel_takes_an_expiry_queued_behind_a_callback)
 	run_check(_metadata, "queued_cancel");
 }
 
+TEST_F(tm, unbind_while_an_expiry_reads_the_binding)
+{
+	run_check(_metadata, "unbind_racing_expiry");
+}
+
 TEST_F(tm, at_most_one_pending_expiry)
 {
 	run_check(_metadata, "one_pending");
