@@ -15,6 +15,7 @@
 #include <linux/module.h>
 #include <linux/sched/clock.h>
 #include <linux/slab.h>
+#include <linux/timekeeping.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 #include <rtdefer/rtdefer.h>
@@ -624,14 +625,19 @@ static int queue_migrated_show(struct seq_file *m, void *v)
  */
 static atomic_t delay_hook_armed, delay_hook_in, flush_returned;
 
+/*
+ * The bound is read from the clocksource itself: with interrupts off here
+ * and on CPU 0 (spinning in the flush), jiffies stand still, and so does
+ * local_clock() where sched_clock is jiffies-based (TCG on 5.10 and 6.1).
+ */
 static void delay_end_hook(void)
 {
-	u64 end = local_clock() + NSEC_PER_SEC;
+	u64 end = ktime_get_mono_fast_ns() + NSEC_PER_SEC;
 
 	if (raw_smp_processor_id() != 1 || !atomic_xchg(&delay_hook_armed, 0))
 		return;
 	atomic_set(&delay_hook_in, 1);
-	while (!atomic_read(&flush_returned) && local_clock() < end)
+	while (!atomic_read(&flush_returned) && ktime_get_mono_fast_ns() < end)
 		cpu_relax();
 }
 

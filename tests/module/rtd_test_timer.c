@@ -11,8 +11,8 @@
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/sched.h>
-#include <linux/sched/clock.h>
 #include <linux/slab.h>
+#include <linux/timekeeping.h>
 #include <linux/vmalloc.h>
 #include <rtdefer/rtdefer.h>
 #include <compat/compat.h>
@@ -490,22 +490,25 @@ static int queued_cancel_show(struct seq_file *m, void *v)
  * runs, in ktimers/N since the timer is unbound.
  */
 #ifdef RTD_DEBUG_HOOKS
-static atomic_t bind_hook_armed, bind_hook_in, unbind_done, bind_hook_timeout;
+static atomic_t bind_hook_armed, bind_hook_in, unbind_done, bind_hook_timeout, unbind_stage;
 static u64 bind_hook_held_ms;
+static int bind_hook_stage;
 
 static void binding_read_hook(void)
 {
-	u64 start = local_clock(), end = start + 15ULL * NSEC_PER_SEC;
+	u64 start = ktime_get_mono_fast_ns(), end = start + 15ULL * NSEC_PER_SEC;
 
 	if (raw_smp_processor_id() != 1 || !atomic_xchg(&bind_hook_armed, 0))
 		return;
 	atomic_set(&bind_hook_in, 1);
 	while (!atomic_read(&unbind_done))
-		if (local_clock() > end) {
+		if (ktime_get_mono_fast_ns() > end) {
 			atomic_set(&bind_hook_timeout, 1);
 			break;
 		}
-	bind_hook_held_ms = div_u64(local_clock() - start, NSEC_PER_MSEC);
+	bind_hook_held_ms = div_u64(ktime_get_mono_fast_ns() - start, NSEC_PER_MSEC);
+	if (atomic_read(&bind_hook_timeout))
+		bind_hook_stage = atomic_read(&unbind_stage);
 }
 
 /* IPI handler: arm on this CPU (no thread there to wait for later) */
@@ -514,23 +517,22 @@ static void arm_here(void *arg)
 	rtd_timer_start(arg, ms_to_ktime(1), HRTIMER_MODE_REL_PINNED);
 }
 
-static int unbind_racing_expiry_show(struct seq_file *m, void *v)
+/* On CPU 0, in a kthread bound there: CPU 1 takes the expiry. */
+static int unbind_racing_fn(void *arg)
 {
-	struct probe *p;
-	int i;
+	struct seq_file *m = arg;
+	struct probe *p = probe_new(CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	int i, ret = -1;
 
-	if (failed(m, cpu_online(1), "needs CPU 1"))
-		return 0;
-	p = probe_new(CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	if (failed(m, p, "no memory"))
-		return 0;
+		return -1;
 	if (failed(m, !rtd_timer_bind_task(&p->t, current), "bind failed"))
 		goto out;
 	atomic_set(&bind_hook_in, 0);
 	atomic_set(&unbind_done, 0);
 	atomic_set(&bind_hook_timeout, 0);
+	atomic_set(&unbind_stage, 0);
 	atomic_set(&bind_hook_armed, 1);
-	rtd_debug_set_hook(RTD_HOOK_TIMER_BINDING_READ, binding_read_hook);
 	smp_call_function_single(1, arm_here, &p->t, 1);
 	/*
 	 * Poll without sleeping: single-threaded TCG gives a halted vCPU the
@@ -540,19 +542,33 @@ static int unbind_racing_expiry_show(struct seq_file *m, void *v)
 		cpu_relax();
 		cond_resched();
 	}
-	if (!failed(m, atomic_read(&bind_hook_in), "the expiry never reached the hook")) {
-		rtd_timer_unbind_task(&p->t);
-		atomic_set(&unbind_done, 1);
-		if (!failed(m, probe_wait(p, 1), "the expiry never ran") &&
-		    !failed(m, p->thread_ok, "unbound timer's expiry not in ktimers/N") &&
-		    !failed(m, !atomic_read(&bind_hook_timeout),
-			    "the hook let go before the unbind returned"))
-			seq_printf(m, "ok (held %llu ms)\n", bind_hook_held_ms);
-	}
-	rtd_debug_set_hook(RTD_HOOK_TIMER_BINDING_READ, NULL);
+	atomic_set(&unbind_stage, 1);
+	if (failed(m, atomic_read(&bind_hook_in), "the expiry never reached the hook"))
+		goto out;
+	atomic_set(&unbind_stage, 2);
+	rtd_timer_unbind_task(&p->t);
+	atomic_set(&unbind_done, 1);
+	if (failed(m, probe_wait(p, 1), "the expiry never ran") ||
+	    failed(m, p->thread_ok, "unbound timer's expiry not in ktimers/N") ||
+	    failed(m, !atomic_read(&bind_hook_timeout),
+		   "the hook let go before the unbind returned (stage %d at %llu ms)",
+		   bind_hook_stage, bind_hook_held_ms))
+		goto out;
+	seq_printf(m, "ok (held %llu ms)\n", bind_hook_held_ms);
+	ret = 0;
 out:
 	atomic_set(&bind_hook_armed, 0);
 	probe_free(p);
+	return ret;
+}
+
+static int unbind_racing_expiry_show(struct seq_file *m, void *v)
+{
+	if (failed(m, cpu_online(1), "needs CPU 1"))
+		return 0;
+	rtd_debug_set_hook(RTD_HOOK_TIMER_BINDING_READ, binding_read_hook);
+	rtd_run_on_cpu(0, unbind_racing_fn, m);
+	rtd_debug_set_hook(RTD_HOOK_TIMER_BINDING_READ, NULL);
 	return 0;
 }
 #else
