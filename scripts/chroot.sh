@@ -9,6 +9,8 @@
 #   trixie         gcc-14 and kbuild's needs: builds modules for 7.x kernels,
 #                  whose kbuild tools need glibc >= 2.38 (trixie-chroot.sh)
 #   trixie-dkms    the same plus trixie's dkms: DKMS builds for 7.x kernels
+#   trixie-kbuild  the same plus what a whole kernel build needs (flex, bison,
+#                  libelf-dev, libssl-dev, ...): scripts/build-debug-kernel.sh
 #   bookworm-dkms  bookworm with dkms and openssl: rtdefer-dkms's package
 #                  install test (dwarves and bc: 6.12 headers need pahole)
 #
@@ -25,8 +27,9 @@ TRIXIE_PKGS=gcc-14,make,libc6-dev,libelf1t64,libssl3t64,dwarves,bc,kmod
 case ${1:-} in
 trixie) SUITE=trixie PKGS=$TRIXIE_PKGS ;;
 trixie-dkms) SUITE=trixie PKGS=$TRIXIE_PKGS,dkms ;;
+trixie-kbuild) SUITE=trixie PKGS=$TRIXIE_PKGS,flex,bison,libelf-dev,libssl-dev,cpio,python3,xz-utils ;;
 bookworm-dkms) SUITE=bookworm PKGS=dkms,gcc-12,make,libc6-dev,libelf1,libssl3,openssl,kmod,xz-utils,dwarves,bc ;;
-*) rtd_die "usage: $0 trixie|trixie-dkms|bookworm-dkms [run [--overlay DIR] CMD...]" ;;
+*) rtd_die "usage: $0 trixie|trixie-dkms|trixie-kbuild|bookworm-dkms [run [--overlay DIR] CMD...]" ;;
 esac
 NAME=$1
 DIR=$(rtd_chroot_dir "$NAME")
