@@ -44,9 +44,34 @@ fetch_deb() {
 	printf '%s\n' "$file"
 }
 
+# build_kernel ID VARIANT: a debug kernel built from the resolved
+# linux-source package (scripts/build-debug-kernel.sh, cached there), linked
+# where the stock kernels are unpacked.
+build_kernel() {
+	local id=$1 variant=$2 src dir kver
+	kver=$(rtd_kernel_field "$id" kver)
+	src=$(rtd_kernel_field "$id" packages | head -1)
+	src=${src%%=*}
+	dir=$(RTD_DEBUG_SERIES=${src#linux-source-} "$RTD_TOP/scripts/build-debug-kernel.sh" "$variant") ||
+		rtd_die "$id: the $variant kernel did not build"
+	[ "$(cat "$dir/kver")" = "$kver" ] ||
+		rtd_die "$id: built $(cat "$dir/kver"), resolved $kver"
+	mkdir -p "$RTD_CACHE/kernels"
+	ln -sfn "$dir" "$(rtd_kroot "$id")"
+	rtd_log "$id: $kver ready ($(cat "$dir/checkers"))"
+}
+
 # unpack_kernel ID: image, headers and kbuild in one root, vmlinux beside.
 unpack_kernel() {
 	local id=$1 root kver spec stamp tmp deb img
+	case ,$(rtd_kernel_field "$id" flags), in
+	*,source=*)
+		stamp=$(rtd_kernel_field "$id" flags)
+		stamp=${stamp#*source=}
+		build_kernel "$id" "${stamp%%,*}"
+		return
+		;;
+	esac
 	root=$(rtd_kroot "$id")
 	kver=$(rtd_kernel_field "$id" kver) || rtd_die "unknown kernel '$id'"
 	stamp=$(rtd_kernel_field "$id" packages)

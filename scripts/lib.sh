@@ -93,13 +93,14 @@ rtd_apt_cache() { local o; mapfile -t o < <(rtd_apt_opts); apt-cache "${o[@]}" "
 
 # rtd_kernel_field ID FIELD: one field of a resolved matrix entry
 # (scripts/resolve-kernels.sh writes them). Fields: kver, build, cc,
-# version (Debian's), series, base (the entry whose build and packages a
+# version (Debian's), series, flags, base (the entry whose build and packages a
 # preemption-model variant shares; the entry itself otherwise), preempt
 # (the model a variant boots with, "-" otherwise), packages (one per line).
 rtd_kernel_field() {
 	[ -f "$RTD_RESOLVED" ] || rtd_die "no $RTD_RESOLVED: run scripts/resolve-kernels.sh"
 	awk -F'\t' -v id="$1" -v f="$2" '$1 == id {
-		if (f == "series") print $2; else if (f == "build") print $4
+		if (f == "series") print $2; else if (f == "flags") print $3
+		else if (f == "build") print $4
 		else if (f == "cc") print $5; else if (f == "kver") print $6
 		else if (f == "version") print $7; else if (f == "base") print $9
 		else if (f == "preempt") print $10

@@ -137,6 +137,13 @@ with_abi() {
 	done
 }
 
+# upstream VERSION: the upstream part of a Debian version (7.3.4-1~bpo13+1:
+# 7.3.4).
+upstream() {
+	local v=${1#*:}
+	printf '%s\n' "${v%-*}"
+}
+
 # resolve_series LINE: print the resolved row of one series (tab-separated:
 # id series flags build cc kver version how base preempt packages); the
 # "how" field says locked/newest and what the lock named.
@@ -169,6 +176,7 @@ resolve_series() {
 	# shellcheck disable=SC2086
 	specs=$(with_abi $pats "$abi" "$ver" | tr '\n' ' ')
 	name=${name//@MM@/$(printf '%s' "$ver" | sed -E 's/^([0-9]+\.[0-9]+).*/\1/')}
+	kverp=${kverp//@UPSTREAM@/$(upstream "$ver")}
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t-\t%s\n' "$name" "$series" \
 		"$flags" "$build" "$cc" "${kverp//@ABI@/$abi}" "$ver" "$how" "$name" "${specs% }"
 }
@@ -240,6 +248,12 @@ table() {
 		ver=${img#*=}
 		abi=$(abi_of "${pats%% *}" "${img%%=*}")
 		mm=$(printf '%s' "$ver" | sed -E 's/^([0-9]+\.[0-9]+).*/\1/')
+		kverp=${kverp//@UPSTREAM@/$(upstream "$ver")}
+		case $flags in
+		default) ;;
+		*source=*) name="$name (optional: debug kernel built from this source)" ;;
+		*) name="$name (optional)" ;;
+		esac
 		printf '| %s | %s | %s | %s |\n' "${name//@MM@/$mm}" "${kverp//@ABI@/$abi}" "$ver" "$suites"
 	done < <(series_lines)
 	awk -v lock="$LOCK" 'BEGIN {

@@ -160,7 +160,7 @@ run_kernel() {
 	rm -rf "$out"
 	mkdir -p "$out"
 	prepare_kernel "$id" "$kb" "$out" || return
-	rtd_log "$id: booting $(rtd_kernel_field "$id" kver)"
+	rtd_log "$id: booting $(rtd_kernel_field "$id" kver)$(checkers "$id")"
 	"$RTD_TOP/tests/vm/run-kernel.sh" "$(rtd_kroot "$id")/vmlinux" \
 		"$kb/initramfs.cpio.gz" "$out" "$TIMEOUT"
 	record_results "$id" "$out/results"
@@ -189,7 +189,7 @@ run_variant() {
 		prepare_kernel "$id" "$kb" "$out" || return
 		;;
 	esac
-	rtd_log "$id: booting $(rtd_kernel_field "$id" kver) with preempt=$model"
+	rtd_log "$id: booting $(rtd_kernel_field "$id" kver) with preempt=$model$(checkers "$id")"
 	RTD_CMDLINE=$(rtd_preempt_arg "$id") "$RTD_TOP/tests/vm/run-kernel.sh" \
 		"$(rtd_kroot "$id")/vmlinux" "$kb/initramfs.cpio.gz" "$out" "$TIMEOUT"
 	record_results "$id" "$out/results"
@@ -198,6 +198,14 @@ run_variant() {
 	else
 		record "$id" "preempt=$model" "not ok" "the console does not say 'Dynamic Preempt: $model'"
 	fi
+}
+
+# checkers ID: ", checkers: ..." for a debug kernel (what its build turned on).
+checkers() {
+	local f
+	f=$(rtd_kroot "$1")/checkers
+	[ -f "$f" ] && printf ', checkers: %s' "$(cat "$f")"
+	return 0
 }
 
 # wait_ready KB: until the run_kernel that builds into KB says how it went

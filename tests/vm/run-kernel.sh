@@ -12,7 +12,10 @@
 #    -no-reboot exits 0, so the exit code is not trusted on its own);
 #  - the timeout killed the guest;
 #  - the console shows a WARNING, BUG, Oops, call trace, panic or lockup, or
-#    a softirq left pending into idle ("NOHZ tick-stop error").
+#    a softirq left pending into idle ("NOHZ tick-stop error"); on debug
+#    kernels also a UBSAN report, lockdep switching itself off (one report
+#    can blind the rest) or a kmemleak suspect (KASAN's reports say BUG:,
+#    lockdep's, ODEBUG's and the debug lists' WARNING:).
 # Exit status: 0 when every line of results is "ok".
 set -uo pipefail
 vmlinux=$1 initrd=$2 out=$3 timeout=${4:-300}
@@ -75,7 +78,7 @@ esac
 # Scan the console; the command line itself names panic_on_warn etc.
 # "Oops" is case-sensitive ("loops_per_jiffy"); panic and lockup are not.
 bad=$(grep -n -v -e 'Command line:' -e 'command line:' "$out/console.log" 2>/dev/null |
-	grep -E 'WARNING:|BUG:|Oops|Call Trace|[Pp][Aa][Nn][Ii][Cc]|[Ll][Oo][Cc][Kk][Uu][Pp]|NOHZ tick-stop error' | head -5)
+	grep -E 'WARNING:|BUG:|Oops|Call Trace|[Pp][Aa][Nn][Ii][Cc]|[Ll][Oo][Cc][Kk][Uu][Pp]|NOHZ tick-stop error|UBSAN:|turning off the locking correctness validator|kmemleak: .* new suspected' | head -5)
 [ -z "$bad" ] || why="$why console:$(echo "$bad" | head -1 | tr -s ' ' | cut -c1-120)"
 
 if [ -z "$why" ]; then
