@@ -14,8 +14,6 @@ enum rtd_debug_hook_id {
 	RTD_HOOK_BH_QUEUE_LOCAL,
 	/* a delayed item's timer fired: its callback starts (softirq, IRQs off) */
 	RTD_HOOK_BH_DELAY_END,
-	/* an expiry found the timer's task binding, before taking its lock */
-	RTD_HOOK_TIMER_BINDING_READ,
 	RTD_NR_DEBUG_HOOKS
 };
 

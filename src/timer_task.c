@@ -33,7 +33,6 @@
 #include <rtdefer/timer.h>
 
 #include "compat/compat.h"
-#include "debug_hook.h"
 #include "internal.h"
 #include "timer_internal.h"
 
@@ -117,7 +116,6 @@ bool rtd_timer_queue_task(struct rtd_timer *timer)
 
 	if (!b)
 		return false;
-	rtd_debug_hook(RTD_HOOK_TIMER_BINDING_READ);
 	raw_spin_lock(&b->lock);
 	if (b->timer != timer) {
 		raw_spin_unlock(&b->lock);

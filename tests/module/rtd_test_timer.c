@@ -12,12 +12,10 @@
 #include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
-#include <linux/timekeeping.h>
 #include <linux/vmalloc.h>
 #include <rtdefer/rtdefer.h>
 #include <compat/compat.h>
 
-#include "debug_hook.h"
 #include "rtd_check.h"
 
 /* A timer that records how its expiries went. */
@@ -480,115 +478,6 @@ static int queued_cancel_show(struct seq_file *m, void *v)
 }
 
 /*
- * Unbinding a timer whose expiry runs right now on another CPU: the debug
- * hook holds the hardirq part on CPU 1 after it read the timer's binding
- * and before it takes the binding's lock, until the unbind on CPU 0 has
- * returned (or 15 s, below the soft-lockup threshold: a hook that lets go
- * first fails the check, it never passes it). The unbind drops the last reference on the
- * binding; the hardirq part must still find it valid (the old code freed it
- * at once: the hardirq part then took a lock in freed memory). The expiry
- * runs, in ktimers/N since the timer is unbound.
- */
-#ifdef RTD_DEBUG_HOOKS
-static atomic_t bind_hook_armed, bind_hook_in, unbind_done, bind_hook_timeout, unbind_stage;
-static u64 bind_hook_held_ms;
-static int bind_hook_stage;
-
-static void binding_read_hook(void)
-{
-	u64 start = ktime_get_mono_fast_ns(), end = start + 15ULL * NSEC_PER_SEC;
-
-	if (raw_smp_processor_id() != 1 || !atomic_xchg(&bind_hook_armed, 0))
-		return;
-	atomic_set(&bind_hook_in, 1);
-	while (!atomic_read(&unbind_done))
-		if (ktime_get_mono_fast_ns() > end) {
-			atomic_set(&bind_hook_timeout, 1);
-			break;
-		}
-	bind_hook_held_ms = div_u64(ktime_get_mono_fast_ns() - start, NSEC_PER_MSEC);
-	if (atomic_read(&bind_hook_timeout))
-		bind_hook_stage = atomic_read(&unbind_stage);
-}
-
-/* IPI handler: arm on this CPU (no thread there to wait for later) */
-static void arm_here(void *arg)
-{
-	rtd_timer_start(arg, ms_to_ktime(1), HRTIMER_MODE_REL_PINNED);
-}
-
-/* On CPU 0, in a kthread bound there: CPU 1 takes the expiry. */
-static int unbind_racing_fn(void *arg)
-{
-	struct seq_file *m = arg;
-	struct probe *p = probe_new(CLOCK_MONOTONIC, HRTIMER_MODE_REL);
-	int i, ret = -1;
-
-	if (failed(m, p, "no memory"))
-		return -1;
-	if (failed(m, !rtd_timer_bind_task(&p->t, current), "bind failed"))
-		goto out;
-	atomic_set(&bind_hook_in, 0);
-	atomic_set(&unbind_done, 0);
-	atomic_set(&bind_hook_timeout, 0);
-	atomic_set(&unbind_stage, 0);
-	atomic_set(&bind_hook_armed, 1);
-	smp_call_function_single(1, arm_here, &p->t, 1);
-	/*
-	 * Poll without sleeping: single-threaded TCG gives a halted vCPU the
-	 * host only at its next round-robin switch (100 ms), while CPU 1 spins.
-	 */
-	for (i = 0; i < 100000000 && !atomic_read(&bind_hook_in); i++) {
-		cpu_relax();
-		cond_resched();
-	}
-	atomic_set(&unbind_stage, 1);
-	if (failed(m, atomic_read(&bind_hook_in), "the expiry never reached the hook"))
-		goto out;
-	atomic_set(&unbind_stage, 2);
-	rtd_timer_unbind_task(&p->t);
-	atomic_set(&unbind_done, 1);
-	if (failed(m, probe_wait(p, 1), "the expiry never ran") ||
-	    failed(m, p->thread_ok, "unbound timer's expiry not in ktimers/N") ||
-	    failed(m, !atomic_read(&bind_hook_timeout),
-		   "the hook let go before the unbind returned (stage %d at %llu ms)",
-		   bind_hook_stage, bind_hook_held_ms))
-		goto out;
-	seq_printf(m, "ok (held %llu ms)\n", bind_hook_held_ms);
-	ret = 0;
-out:
-	atomic_set(&bind_hook_armed, 0);
-	probe_free(p);
-	return ret;
-}
-
-static int unbind_racing_expiry_show(struct seq_file *m, void *v)
-{
-	/*
-	 * On PREEMPT_RT, CPU 0 made no progress at all while CPU 1 was held
-	 * in hardirq (once on 6.12-rt, not on 7.3-rt): some thread there
-	 * waits for CPU 1. The window cannot be opened deterministically.
-	 */
-	if (IS_ENABLED(CONFIG_PREEMPT_RT)) {
-		seq_puts(m, "skip holding a CPU in hardirq stalls the other on PREEMPT_RT\n");
-		return 0;
-	}
-	if (failed(m, cpu_online(1), "needs CPU 1"))
-		return 0;
-	rtd_debug_set_hook(RTD_HOOK_TIMER_BINDING_READ, binding_read_hook);
-	rtd_run_on_cpu(0, unbind_racing_fn, m);
-	rtd_debug_set_hook(RTD_HOOK_TIMER_BINDING_READ, NULL);
-	return 0;
-}
-#else
-static int unbind_racing_expiry_show(struct seq_file *m, void *v)
-{
-	seq_puts(m, "FAIL rtdefer's test build (debug hooks) needed\n");
-	return 0;
-}
-#endif
-
-/*
  * Task binding. "task_arm" binds a timer to the reading process and arms
  * it (5 ms); "task_result" tells whether its callback ran in that process.
  * "exit_arm" binds a periodic timer to the reading process, which then
@@ -766,7 +655,6 @@ static const struct rtd_check checks[] = {
 	{ "one_pending", one_pending_show },
 	{ "cancel", cancel_show },
 	{ "queued_cancel", queued_cancel_show },
-	{ "unbind_racing_expiry", unbind_racing_expiry_show },
 	{ "task_arm", task_arm_show },
 	{ "task_result", task_result_show },
 	{ "exit_arm", exit_arm_show },

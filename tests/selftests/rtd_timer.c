@@ -78,18 +78,6 @@ TEST_F(tm, cancel_takes_an_expiry_queued_behind_a_callback)
 	run_check(_metadata, "queued_cancel");
 }
 
-TEST_F(tm, unbind_while_an_expiry_reads_the_binding)
-{
-	char out[256];
-
-	ASSERT_LT(0, rtd_read_file("/sys/kernel/debug/" DIR_ "/unbind_racing_expiry",
-				   out, sizeof(out)));
-	if (!strncmp(out, "skip", 4))
-		SKIP(return, "%s", out + 5);
-	TH_LOG("unbind_racing_expiry: %s", out);
-	EXPECT_EQ(0, strncmp(out, "ok", 2));
-}
-
 TEST_F(tm, at_most_one_pending_expiry)
 {
 	run_check(_metadata, "one_pending");
