@@ -42,6 +42,8 @@
 #   patches/                    patches used
 #   .complete                   stamp, written last; the directory is built
 #                               as VARIANT-KEY.partial and renamed when done
+# RTD_DEBUG_CONFIG_ONLY=1 stops after the .config check and prints the
+# .config's path (in VARIANT-KEY.partial): for working on the fragments.
 # When VARIANT-KEY/.complete exists, nothing is rebuilt. Older keys of the
 # same variant stay until removed by hand.
 set -euo pipefail
@@ -143,7 +145,7 @@ verify_config() {
 		if (match(line, /^CONFIG_[A-Za-z0-9_]+=/)) {
 			name = substr(line, 1, RLENGTH - 1); val = substr(line, RLENGTH + 1); return 1 }
 		if (match(line, /^# CONFIG_[A-Za-z0-9_]+ is not set$/)) {
-			name = substr(line, 3, RLENGTH - 14); val = "n"; return 1 }
+			name = substr(line, 3, RLENGTH - 13); val = "n"; return 1 }
 		return 0
 	}
 	FILENAME != cfg { if (opt($0)) { if (!(name in want)) order[++n] = name; want[name] = val }; next }
@@ -240,6 +242,11 @@ build() {
 	kmake olddefconfig || fail "make olddefconfig failed"
 	bad=$(verify_config "${frag_paths[@]}") ||
 		fail "options of the fragments that did not stick: ${bad//$'\n'/, }"
+	if [ "${RTD_DEBUG_CONFIG_ONLY:-}" = 1 ]; then
+		log "configured (RTD_DEBUG_CONFIG_ONLY): $TREE/.config"
+		printf '%s\n' "$TREE/.config"
+		exit 0
+	fi
 
 	n=$(nproc)
 	log "building vmlinux and modules (make -j$n; about 15 minutes on 2 CPUs)"
