@@ -292,10 +292,10 @@ static void rtd_bh_adopt(struct rtd_bh_pool *dead, struct rtd_bh_pool *here)
 }
 
 /*
- * cpuhp online state, on @cpu itself: from bring-up on, the pools' tasklets
- * may be raised; work queued while the CPU was down is kicked now.
+ * Mark @cpu's pools up or down, on @cpu itself; a pool that comes up with
+ * work queued while it was down is kicked now.
  */
-static int rtd_bh_cpu_online(unsigned int cpu)
+static void rtd_bh_set_down(unsigned int cpu, bool down)
 {
 	struct rtd_bh_pool *pool;
 	int i;
@@ -303,26 +303,24 @@ static int rtd_bh_cpu_online(unsigned int cpu)
 	for (i = 0; i < 2; i++) {
 		pool = per_cpu_ptr(&rtd_bh_pools[i], cpu);
 		raw_spin_lock_irq(&pool->lock);
-		WRITE_ONCE(pool->down, false);
-		if (!list_empty(&pool->worklist))
+		WRITE_ONCE(pool->down, down);
+		if (!down && !list_empty(&pool->worklist))
 			rtd_bh_raise(pool);
 		raw_spin_unlock_irq(&pool->lock);
 	}
+}
+
+/* cpuhp online state, on @cpu itself: from bring-up on, raise the tasklets. */
+static int rtd_bh_cpu_online(unsigned int cpu)
+{
+	rtd_bh_set_down(cpu, false);
 	return 0;
 }
 
 /* cpuhp online state torn down, on @cpu itself, before ksoftirqd parks. */
 static int rtd_bh_cpu_going_down(unsigned int cpu)
 {
-	struct rtd_bh_pool *pool;
-	int i;
-
-	for (i = 0; i < 2; i++) {
-		pool = per_cpu_ptr(&rtd_bh_pools[i], cpu);
-		raw_spin_lock_irq(&pool->lock);
-		WRITE_ONCE(pool->down, true);
-		raw_spin_unlock_irq(&pool->lock);
-	}
+	rtd_bh_set_down(cpu, true);
 	return 0;
 }
 
