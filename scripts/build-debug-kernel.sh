@@ -82,32 +82,6 @@ fail() {
 	rtd_die "$* (log: $LOG)"
 }
 
-# deb_field PKG=VER FIELD: a field of the archive's index for that version.
-deb_field() {
-	rtd_apt_cache show "$1" 2>/dev/null | awk -v f="$2:" '$1 == f { print $2; exit }'
-}
-
-# fetch_deb PKG=VER: print the path of a verified .deb in the cache (as
-# scripts/fetch-kernels.sh does).
-fetch_deb() {
-	local spec=$1 pkg=${1%%=*} ver=${1#*=} sum file
-	sum=$(deb_field "$spec" SHA256)
-	[ -n "$sum" ] || fail "$spec is not in the archive index"
-	file=$DEBS/${pkg}_${ver//:/%3a}_$(deb_field "$spec" Architecture).deb
-	if [ -f "$file" ] && [ "$(sha256sum <"$file" | cut -d' ' -f1)" != "$sum" ]; then
-		log "cached $(basename "$file") is corrupt or partial: fetching it again"
-		rm -f "$file"
-	fi
-	if [ ! -f "$file" ]; then
-		log "downloading $spec"
-		(cd "$DEBS" && rtd_apt_get download "$spec" >/dev/null) ||
-			fail "download of $spec failed"
-		[ "$(sha256sum <"$file" | cut -d' ' -f1)" = "$sum" ] ||
-			fail "$spec: checksum mismatch after download"
-	fi
-	printf '%s\n' "$file"
-}
-
 # newest_source: PKG=VER of the newest linux-source-N.M in $SUITE.
 newest_source() {
 	local pkgs lines pkg best="" v
@@ -209,7 +183,7 @@ build() {
 	rm -rf "$PART"
 	mkdir -p "$PART/fragments" "$PART/usr/src"
 	TREE=$PART/usr/src/linux-source
-	deb=$(fetch_deb "$spec")
+	deb=$(rtd_fetch_deb "$spec") || fail "cannot fetch $spec"
 
 	series=${spec%%=*}
 	series=${series#linux-source-}

@@ -16,34 +16,6 @@ source "$(dirname "$0")/lib.sh"
 
 DEBS=$RTD_CACHE/debs
 
-# deb_field PKG=VER FIELD: a field of the archive's index for that version.
-deb_field() {
-	rtd_apt_cache show "$1" 2>/dev/null | awk -v f="$2:" '$1 == f { print $2; exit }'
-}
-
-# fetch_deb PKG=VER: print the path of a verified .deb in the cache.
-fetch_deb() {
-	local spec=$1 pkg=${1%%=*} ver=${1#*=} sum file newest
-	sum=$(deb_field "$spec" SHA256)
-	if [ -z "$sum" ]; then
-		newest=$(rtd_apt_cache policy "$pkg" 2>/dev/null | awk '/Candidate:/ { print $2 }')
-		rtd_die "$spec is not in the archive any more (newest: ${newest:-none}); run scripts/resolve-kernels.sh again"
-	fi
-	file=$DEBS/${pkg}_${ver//:/%3a}_$(deb_field "$spec" Architecture).deb
-	if [ -f "$file" ] && [ "$(sha256sum <"$file" | cut -d' ' -f1)" != "$sum" ]; then
-		rtd_log "cached $(basename "$file") is corrupt or partial: fetching it again"
-		rm -f "$file"
-	fi
-	if [ ! -f "$file" ]; then
-		rtd_log "downloading $spec"
-		(cd "$DEBS" && rtd_apt_get download "$spec" >/dev/null) ||
-			rtd_die "download of $spec failed"
-		[ "$(sha256sum <"$file" | cut -d' ' -f1)" = "$sum" ] ||
-			rtd_die "$spec: checksum mismatch after download"
-	fi
-	printf '%s\n' "$file"
-}
-
 # build_kernel ID VARIANT: a debug kernel built from the resolved
 # linux-source package (scripts/build-debug-kernel.sh, cached there), linked
 # where the stock kernels are unpacked.
@@ -83,7 +55,7 @@ unpack_kernel() {
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
 	for spec in $stamp; do
-		deb=$(fetch_deb "$spec")
+		deb=$(rtd_fetch_deb "$spec")
 		dpkg-deb -x "$deb" "$tmp" || rtd_die "cannot unpack $deb"
 	done
 	# The headers' Makefile includes the common headers by absolute path
@@ -109,7 +81,7 @@ unpack_ksrc() {
 	# the stamp names the file set too, so adding a file re-extracts
 	stamp="$spec harness+checkpatch+kernel-doc"
 	[ "$(cat "$dir/.complete" 2>/dev/null)" = "$stamp" ] && return 0
-	deb=$(fetch_deb "$spec")
+	deb=$(rtd_fetch_deb "$spec")
 	rm -rf "$dir.partial"
 	mkdir -p "$dir.partial"
 	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dir.partial" --wildcards './usr/src/linux-source-6.1.tar.xz'

@@ -54,6 +54,34 @@ rtd_mirror() {
 	printf '%s\n' "${uri%/}"
 }
 
+# rtd_deb_field PKG=VER FIELD: a field of the archive's index for that version.
+rtd_deb_field() {
+	rtd_apt_cache show "$1" 2>/dev/null | awk -v f="$2:" '$1 == f { print $2; exit }'
+}
+
+# rtd_fetch_deb PKG=VER: print the path of a verified .deb in the cache.
+rtd_fetch_deb() {
+	local spec=$1 pkg=${1%%=*} ver=${1#*=} sum file newest
+	sum=$(rtd_deb_field "$spec" SHA256)
+	if [ -z "$sum" ]; then
+		newest=$(rtd_apt_cache policy "$pkg" 2>/dev/null | awk '/Candidate:/ { print $2 }')
+		rtd_die "$spec is not in the archive any more (newest: ${newest:-none})"
+	fi
+	file=$RTD_CACHE/debs/${pkg}_${ver//:/%3a}_$(rtd_deb_field "$spec" Architecture).deb
+	if [ -f "$file" ] && [ "$(sha256sum <"$file" | cut -d' ' -f1)" != "$sum" ]; then
+		rtd_log "cached $(basename "$file") is corrupt or partial: fetching it again"
+		rm -f "$file"
+	fi
+	if [ ! -f "$file" ]; then
+		rtd_log "downloading $spec"
+		(mkdir -p "$RTD_CACHE/debs" && cd "$RTD_CACHE/debs" && rtd_apt_get download "$spec" >/dev/null) ||
+			rtd_die "download of $spec failed"
+		[ "$(sha256sum <"$file" | cut -d' ' -f1)" = "$sum" ] ||
+			rtd_die "$spec: checksum mismatch after download"
+	fi
+	printf '%s\n' "$file"
+}
+
 # Private apt state: lists, caches and sources of our own under $RTD_CACHE/apt.
 rtd_apt_opts() {
 	local d=$RTD_CACHE/apt
