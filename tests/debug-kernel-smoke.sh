@@ -2,15 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0
 # debug-kernel-smoke.sh KDIR OUTDIR: check a kernel that
 # scripts/build-debug-kernel.sh made (KDIR is the directory it printed):
-#  1. rtdefer builds against KDIR/usr/src/linux-headers-KVER with W=1
-#     -Werror and no compiler or modpost warning (inside the trixie chroot,
-#     from a copy of the sources in OUTDIR/rtdefer, as tests/build-kernel.sh
-#     does);
+#  1. rtdefer and the test modules build against
+#     KDIR/usr/src/linux-headers-KVER with W=1 -Werror and no compiler or
+#     modpost warning (inside the trixie-kbuild chroot, from copies of the
+#     sources in OUTDIR/rtdefer and OUTDIR/test-module, as
+#     tests/build-kernel.sh does);
 #  2. KDIR/vmlinux boots in QEMU with an initramfs that runs no test
 #     (tests/vm/run-kernel.sh, results in OUTDIR/boot), by default with
-#     preempt=full (RTD_CMDLINE overrides).
-# Prints the boot time and the checker reports the kernel printed by
-# itself. Exit status 0 when both passed.
+#     preempt=full (RTD_CMDLINE overrides);
+#  3. it boots again with `make demo`'s guest script (tests/vm/demo-guest.sh:
+#     rtdefer and test modules loaded, some work, all unloaded), results in
+#     OUTDIR/demo.
+# Prints the boot time and the checker reports the kernel printed.
+# Exit status 0 when all passed.
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
 [ $# = 2 ] || rtd_die "usage: $0 KDIR OUTDIR"
@@ -21,27 +25,39 @@ headers=$kdir/usr/src/linux-headers-$kver
 rc=0
 
 rm -rf "$out"
-mkdir -p "$out/rtdefer" "$out/boot"
+mkdir -p "$out/rtdefer" "$out/test-module" "$out/boot" "$out/demo"
 out=$(cd "$out" && pwd)
 case $out in
 "$RTD_TOP"/*) ;;
 *) rtd_die "OUTDIR must be inside $RTD_TOP (the chroot sees only that and KDIR)" ;;
 esac
 cp -r "$RTD_TOP"/{Kbuild,dkms.conf,include,src} "$out/rtdefer/"
+cp "$RTD_TOP"/tests/module/{Kbuild,*.c,*.h} "$out/test-module/"
 
 # The chroot binds its working directory: run make from the headers so that
 # they are visible, with the module copy under $RTD_TOP.
-rtd_log "building rtdefer against $kver"
+kmake() {
+	(cd "$headers" && "$RTD_TOP/scripts/chroot.sh" trixie-kbuild run \
+		make -C "$headers" CC=gcc-14 W=1 KCFLAGS=-Werror "$@" modules)
+}
+rtd_log "building rtdefer and the test modules against $kver"
 start=$(date +%s)
-if (cd "$headers" && "$RTD_TOP/scripts/chroot.sh" trixie-kbuild run \
-	make -C "$headers" M="$out/rtdefer" CC=gcc-14 W=1 KCFLAGS=-Werror modules) \
+if { kmake M="$out/rtdefer" &&
+	kmake M="$out/test-module" RTD_SRC="$RTD_TOP" RTD_BUILD="$out/rtdefer" \
+		KBUILD_EXTRA_SYMBOLS="$out/rtdefer/Module.symvers"; } \
 	>"$out/build.log" 2>&1 && rtd_build_log_clean "$out/build.log" >&2; then
-	rtd_log "ok: rtdefer.ko built in $(($(date +%s) - start)) s"
+	rtd_log "ok: built in $(($(date +%s) - start)) s"
 else
 	tail -30 "$out/build.log" >&2
-	rtd_log "not ok: rtdefer does not build cleanly (see $out/build.log)"
+	rtd_log "not ok: the modules do not build cleanly (see $out/build.log)"
 	rc=1
 fi
+
+# reports: the lines of a console log that come from a checker
+reports() {
+	grep -n -E 'BUG:|WARNING:|KASAN|UBSAN|KCSAN|KFENCE|ODEBUG|kmemleak|possible (recursive|circular|irq)|inconsistent lock|suspicious RCU|hung_task|soft lockup|hard LOCKUP|Call Trace' "$1" |
+		grep -v -e 'ommand line:' -e 'kmemleak: Kernel memory leak detector disabled' || true
+}
 
 rtd_log "booting $kdir/vmlinux"
 "$RTD_TOP/tests/vm/mkinitramfs.sh" "$out/initramfs.cpio.gz" 0 --
@@ -53,10 +69,27 @@ grep '^ok guest$' "$out/boot/results" >/dev/null || rc=1
 cat "$out/boot/results" >&2
 # wall time of the whole QEMU run, and the kernel's clock when it ran /init
 rtd_log "qemu $(grep '^exit:' "$out/boot/qemu.log" || echo 'exit: ?'); $(grep -m1 -o '\[ *[0-9.]*\] Run /init' "$out/boot/console.log" || echo 'no /init')"
-grep -n -E 'BUG:|WARNING:|KASAN|UBSAN|KCSAN|ODEBUG|kmemleak|lockdep|possible (recursive|circular|irq)|inconsistent lock|suspicious RCU|hung_task|soft lockup|hard LOCKUP|Workqueue:.*stall' \
-	"$out/boot/console.log" >"$out/reports" || true
-if [ -s "$out/reports" ]; then
-	rtd_log "kernel messages about checkers (see $out/reports):"
-	head -40 "$out/reports" >&2
+reports "$out/boot/console.log" >"$out/boot/reports"
+if [ -s "$out/boot/reports" ]; then
+	rtd_log "checker messages at boot (see $out/boot/reports):"
+	head -40 "$out/boot/reports" >&2
+fi
+
+if [ -f "$out/test-module/rtd_test_iw.ko" ]; then
+	rtd_log "booting with the demo: rtdefer and the test modules loaded, worked, unloaded"
+	RTD_DEMO_SCRIPT=$RTD_TOP/tests/vm/demo-guest.sh "$RTD_TOP/tests/vm/mkinitramfs.sh" \
+		"$out/demo.cpio.gz" "$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$RTD_TOP/dkms.conf")" \
+		"$out/rtdefer/rtdefer.ko" "$out"/test-module/*.ko --
+	RTD_CMDLINE=${RTD_CMDLINE-preempt=full} \
+		"$RTD_TOP/tests/vm/run-kernel.sh" "$kdir/vmlinux" "$out/demo.cpio.gz" "$out/demo" 600 || true
+	cat "$out/demo/results" >&2
+	grep -q '^== unloaded cleanly' "$out/demo/console.log" || { rtd_log "not ok: the demo did not finish"; rc=1; }
+	grep -q '^ok guest$' "$out/demo/results" || rc=1
+	rtd_log "demo: qemu $(grep '^exit:' "$out/demo/qemu.log" || echo 'exit: ?')"
+	reports "$out/demo/console.log" >"$out/demo/reports"
+	if [ -s "$out/demo/reports" ]; then
+		rtd_log "checker messages in the demo (see $out/demo/reports):"
+		head -60 "$out/demo/reports" >&2
+	fi
 fi
 exit $rc
