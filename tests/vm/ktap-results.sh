@@ -20,10 +20,14 @@ function flush(prog, r,  i, w, failed) {
 }
 function result(  ok, name) {
 	ok = ($1 == "ok"); name = ok ? $3 : $4
+	# the harness names no test in its skip lines ("ok 7 # SKIP why"):
+	# the name is the one its "#  RUN" line gave
+	if (name == "#" && run != "") name = run
 	if ($0 ~ /# *[Ss][Kk][Ii][Pp]/) return "skip " name
 	return (ok ? "ok " : "not ok ") name
 }
-/^    (ok|not ok) [0-9]+ / { sub(/^    /, ""); leaf[++n] = result(); next }
+/^    #  RUN  / { run = $3; next }
+/^    (ok|not ok) [0-9]+ / { sub(/^    /, ""); leaf[++n] = result(); run = ""; next }
 /^# running / { running = $3; next }
 /^(ok|not ok) [0-9]+ / {
 	r = result(); prog = r; sub(/^[a-z ]* /, "", prog)
