@@ -14,15 +14,16 @@ static rtd_debug_hook_fn rtd_debug_hooks[RTD_NR_DEBUG_HOOKS];
 /**
  * rtd_debug_hook() - run the function a test set for hook @id, if any
  * @id: the hook
+ * @arg: what the hook's place passes (see enum rtd_debug_hook_id)
  *
  * Context: Whatever the hook's place in the code allows.
  */
-void rtd_debug_hook(enum rtd_debug_hook_id id)
+void rtd_debug_hook(enum rtd_debug_hook_id id, void *arg)
 {
 	rtd_debug_hook_fn fn = READ_ONCE(rtd_debug_hooks[id]);
 
 	if (fn)
-		fn();
+		fn(arg);
 }
 
 /**

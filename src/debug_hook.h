@@ -14,16 +14,26 @@ enum rtd_debug_hook_id {
 	RTD_HOOK_BH_QUEUE_LOCAL,
 	/* a delayed item's timer fired: its callback starts (softirq, IRQs off) */
 	RTD_HOOK_BH_DELAY_END,
+	/* a periodic timer is re-armed after its callback: @arg is a
+	 * struct rtd_hook_rearm
+	 */
+	RTD_HOOK_TIMER_REARM,
 	RTD_NR_DEBUG_HOOKS
 };
 
-typedef void (*rtd_debug_hook_fn)(void);
+/* RTD_HOOK_TIMER_REARM: the timer and the hrtimer mode of its re-arm */
+struct rtd_hook_rearm {
+	const void *timer;
+	int mode;
+};
+
+typedef void (*rtd_debug_hook_fn)(void *arg);
 
 #ifdef RTD_DEBUG_HOOKS
-void rtd_debug_hook(enum rtd_debug_hook_id id);
+void rtd_debug_hook(enum rtd_debug_hook_id id, void *arg);
 int rtd_debug_set_hook(enum rtd_debug_hook_id id, rtd_debug_hook_fn fn);
 #else
-static inline void rtd_debug_hook(enum rtd_debug_hook_id id) { }
+static inline void rtd_debug_hook(enum rtd_debug_hook_id id, void *arg) { }
 #endif
 
 #endif /* RTDEFER_DEBUG_HOOK_H */

@@ -47,6 +47,7 @@
 #include <rtdefer/timer.h>
 
 #include "compat/compat.h"
+#include "debug_hook.h"
 #include "internal.h"
 #include "timer_internal.h"
 
@@ -91,6 +92,7 @@ void rtd_timer_init(struct rtd_timer *timer,
 	atomic_set(&timer->cancel_seq, 0);
 	atomic_long_set(&timer->overruns, 0);
 	timer->period = 0;
+	timer->pinned = mode & HRTIMER_MODE_PINNED;
 	timer->binding = NULL;
 	timer->runner = NULL;
 	INIT_LIST_HEAD(&timer->entry);
@@ -272,7 +274,12 @@ static void rtd_timer_restart(struct rtd_timer *timer, int seq)
 		if (!(state & RTD_TIMER_SELF_CANCEL))
 			atomic_or(RTD_TIMER_DROPPED, &timer->state);
 	} else if (!(state & RTD_TIMER_TASK_EXITED)) {
-		hrtimer_start_expires(&timer->hrt, HRTIMER_MODE_ABS_HARD);
+		struct rtd_hook_rearm h = {
+			timer, HRTIMER_MODE_ABS_HARD | READ_ONCE(timer->pinned)
+		};
+
+		rtd_debug_hook(RTD_HOOK_TIMER_REARM, &h);
+		hrtimer_start_expires(&timer->hrt, h.mode);
 	}
 }
 
@@ -319,7 +326,8 @@ void rtd_timer_run_claimed(struct rtd_timer *timer)
  *
  * Re-arms an armed timer. An expiry already pending still runs. As for any
  * hrtimer, a timer re-armed while the hardirq part of its last expiry still
- * runs on another CPU stays on that CPU, _PINNED or not. A timer
+ * runs on another CPU stays on that CPU, _PINNED or not. A callback
+ * returning RTD_TIMER_RESTART re-arms it pinned if this start was. A timer
  * never initialised with rtd_timer_init() (its memory zeroed) is not armed:
  * that is reported once as "API misuse".
  *
@@ -332,6 +340,7 @@ void rtd_timer_start_range_ns(struct rtd_timer *timer, ktime_t tim,
 		rtd_misuse("starting an uninitialised rtd_timer: ignored\n");
 		return;
 	}
+	WRITE_ONCE(timer->pinned, mode & HRTIMER_MODE_PINNED);
 	hrtimer_start_range_ns(&timer->hrt, tim, range_ns, mode | HRTIMER_MODE_HARD);
 }
 EXPORT_SYMBOL_RTDEFER(rtd_timer_start_range_ns);

@@ -49,6 +49,8 @@ enum rtd_timer_restart {
  * @queued_ns: when the pending expiry was queued, for latency statistics
  * @period: the interval of the callback's last rtd_timer_forward*() while
  *	    the timer is periodic (0 otherwise): a declined check keeps it
+ * @pinned: HRTIMER_MODE_PINNED if the last start was pinned: the re-arm
+ *	    of a periodic timer keeps it
  */
 struct rtd_timer {
 	struct hrtimer hrt;
@@ -63,6 +65,7 @@ struct rtd_timer {
 	struct task_struct *runner;
 	u64 queued_ns;
 	ktime_t period;
+	int pinned;
 };
 
 void rtd_timer_init(struct rtd_timer *timer,

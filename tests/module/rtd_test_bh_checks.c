@@ -542,7 +542,7 @@ static int migrate_to;
 static bool migrate_offline;	/* take the CPU we leave down */
 static int migrate_from;
 
-static void migrate_hook(void)
+static void migrate_hook(void *arg)
 {
 	if (current != migrate_task)
 		return;
@@ -630,7 +630,7 @@ static atomic_t delay_hook_armed, delay_hook_in, flush_returned;
  * and on CPU 0 (spinning in the flush), jiffies stand still, and so does
  * local_clock() where sched_clock is jiffies-based (TCG on 5.10 and 6.1).
  */
-static void delay_end_hook(void)
+static void delay_end_hook(void *arg)
 {
 	u64 end = ktime_get_mono_fast_ns() + NSEC_PER_SEC;
 

@@ -16,6 +16,7 @@
 #include <rtdefer/rtdefer.h>
 #include <compat/compat.h>
 
+#include "debug_hook.h"
 #include "rtd_check.h"
 
 /* A timer that records how its expiries went. */
@@ -221,6 +222,69 @@ static int periodic_show(struct seq_file *m, void *v)
 		goto out;
 	seq_printf(m, "ok %lu overruns\n", rtd_timer_overruns(&p->t));
 out:
+	probe_free(p);
+	return 0;
+}
+
+/*
+ * A periodic timer keeps the _PINNED of its start when the callback re-arms
+ * it (else, on a nohz_full CPU, the hrtimer core moves it to a housekeeping
+ * CPU at the first period). The oracle is the mode of the re-arm, seen by a
+ * debug hook: the migration itself needs an isolated CPU to show.
+ */
+static struct {
+	const void *timer;
+	atomic_t rearms, pinned;
+} rearm_seen;
+
+static void rearm_hook(void *arg)
+{
+	struct rtd_hook_rearm *h = arg;
+
+	if (h->timer != READ_ONCE(rearm_seen.timer))
+		return;
+	atomic_inc(&rearm_seen.rearms);
+	if (h->mode & HRTIMER_MODE_PINNED)
+		atomic_inc(&rearm_seen.pinned);
+}
+
+/* Run @p three periods from a start in @mode; the re-arms seen, pinned or not. */
+static int rearm_modes(struct probe *p, enum hrtimer_mode mode, int *pinned)
+{
+	atomic_set(&rearm_seen.rearms, 0);
+	atomic_set(&rearm_seen.pinned, 0);
+	WRITE_ONCE(rearm_seen.timer, &p->t);
+	atomic_set(&p->runs, 0);
+	p->periods = 3;
+	p->period = ms_to_ktime(1);
+	rtd_timer_start(&p->t, ms_to_ktime(1), mode);
+	probe_wait(p, 3);
+	rtd_timer_cancel(&p->t);
+	WRITE_ONCE(rearm_seen.timer, NULL);
+	*pinned = atomic_read(&rearm_seen.pinned);
+	return atomic_read(&rearm_seen.rearms);
+}
+
+static int pinned_restart_show(struct seq_file *m, void *v)
+{
+	struct probe *p = probe_new(CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	int rearms, pinned;
+
+	if (failed(m, p, "no memory"))
+		return 0;
+	rtd_debug_set_hook(RTD_HOOK_TIMER_REARM, rearm_hook);
+	rearms = rearm_modes(p, HRTIMER_MODE_REL_PINNED, &pinned);
+	if (failed(m, rearms >= 2, "pinned: %d re-arms, want >= 2", rearms) ||
+	    failed(m, pinned == rearms, "pinned: %d of %d re-arms dropped _PINNED",
+		   rearms - pinned, rearms))
+		goto out;
+	rearms = rearm_modes(p, HRTIMER_MODE_REL, &pinned);
+	if (failed(m, rearms >= 2, "not pinned: %d re-arms, want >= 2", rearms) ||
+	    failed(m, !pinned, "not pinned: %d of %d re-arms pinned", pinned, rearms))
+		goto out;
+	seq_puts(m, "ok\n");
+out:
+	rtd_debug_set_hook(RTD_HOOK_TIMER_REARM, NULL);
 	probe_free(p);
 	return 0;
 }
@@ -652,6 +716,7 @@ static const struct rtd_check checks[] = {
 	{ "check_sleep", check_sleep_show },
 	{ "periodic", periodic_show },
 	{ "check_decline_periodic", check_decline_periodic_show },
+	{ "pinned_restart", pinned_restart_show },
 	{ "one_pending", one_pending_show },
 	{ "cancel", cancel_show },
 	{ "queued_cancel", queued_cancel_show },

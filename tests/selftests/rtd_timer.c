@@ -73,6 +73,11 @@ TEST_F(tm, declined_check_keeps_the_period)
 	run_check(_metadata, "check_decline_periodic");
 }
 
+TEST_F(tm, periodic_restart_keeps_pinned)
+{
+	run_check(_metadata, "pinned_restart");
+}
+
 TEST_F(tm, cancel_takes_an_expiry_queued_behind_a_callback)
 {
 	run_check(_metadata, "queued_cancel");
