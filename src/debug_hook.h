@@ -18,7 +18,17 @@ enum rtd_debug_hook_id {
 	 * struct rtd_hook_rearm
 	 */
 	RTD_HOOK_TIMER_REARM,
+	/* a threaded irq_work callback returned: @arg is the item */
+	RTD_HOOK_IW_CALLBACK_DONE,
+	/* rtdefer frees an object of its own: @arg is a struct rtd_hook_free */
+	RTD_HOOK_FREE,
 	RTD_NR_DEBUG_HOOKS
+};
+
+/* RTD_HOOK_FREE: the object and its size */
+struct rtd_hook_free {
+	const void *obj;
+	size_t size;
 };
 
 /* RTD_HOOK_TIMER_REARM: the timer and the hrtimer mode of its re-arm */

@@ -38,6 +38,7 @@
 #include <rtdefer/irq_work.h>
 
 #include "compat/compat.h"
+#include "debug_hook.h"
 #include "internal.h"
 
 struct rtd_iw_cpu {
@@ -87,6 +88,7 @@ static void rtd_iw_run_one(struct rtd_irq_work *work)
 	rtd_obs_start(RTD_FAC_IRQ_WORK, fn, work->queued_ns);
 	fn(work);
 	rtd_obs_end(RTD_FAC_IRQ_WORK, fn);
+	rtd_debug_hook(RTD_HOOK_IW_CALLBACK_DONE, work);
 	/* The callback's effects are visible before the item reads idle. */
 	smp_mb__before_atomic();
 	atomic_sub(RTD_IRQ_WORK_RUN_ONE, &work->flags);

@@ -618,7 +618,8 @@ err_threads:
  *
  * Consumers cancelled their timers in their own exit; expiries still queued
  * run when the threads park. Task work of rtdefer still queued on some task
- * holds a module reference, so this cannot run before it has run.
+ * holds a module reference, so this cannot run before it has run; the RCU
+ * callbacks that drop exited tasks' references are waited for.
  *
  * Context: Module exit, may sleep.
  */
@@ -626,4 +627,5 @@ void rtd_timer_sys_exit(void)
 {
 	cpuhp_remove_state_nocalls(rtd_timer_hp_state);
 	rtd_pcpu_class_unregister(&rtd_ktimers_class);
+	rtd_timer_task_exit();
 }

@@ -622,6 +622,126 @@ out:
 }
 
 /*
+ * A timer bound to a task that exited expires: the hardirq part finds the
+ * task gone and drops the binding's task reference in the background. The
+ * consumer unbinds before that ran, so the background put is the last
+ * reference and frees the binding. Whatever runs it must not touch the
+ * binding after that: a threaded irq_work item inside the binding, freed by
+ * its own callback, would be written to by the runner after its callback
+ * returned. Debug hooks see every free of a binding and the end of every
+ * irq_work callback. CPU 1's irq_work thread is held busy by a blocker so
+ * that the unbind comes first.
+ */
+static struct {
+	const void *obj;
+	size_t size;
+	atomic_t frees, own;
+} freed;
+
+static void free_hook(void *arg)
+{
+	struct rtd_hook_free *h = arg;
+
+	WRITE_ONCE(freed.size, h->size);
+	WRITE_ONCE(freed.obj, h->obj);
+	atomic_inc(&freed.frees);
+}
+
+static void iw_done_hook(void *arg)
+{
+	const char *obj = READ_ONCE(freed.obj);
+
+	if (obj && (const char *)arg >= obj && (const char *)arg < obj + READ_ONCE(freed.size))
+		atomic_inc(&freed.own);
+}
+
+static DECLARE_COMPLETION(blocker_go);
+static atomic_t blocker_runs;
+
+static void blocker_fn(struct rtd_irq_work *w)
+{
+	wait_for_completion(&blocker_go);
+	atomic_inc(&blocker_runs);
+}
+
+static int exit_quickly(void *arg)
+{
+	return 0;
+}
+
+/* Bind @p to a kthread, which then exits (its exit_task_work() done). */
+static struct task_struct *bound_exited_task(struct probe *p)
+{
+	struct task_struct *t = kthread_create(exit_quickly, NULL, "rtd_exits");
+	int i;
+
+	if (IS_ERR(t))
+		return NULL;
+	get_task_struct(t);
+	if (rtd_timer_bind_task(&p->t, t)) {
+		kthread_stop(t);
+		put_task_struct(t);
+		return NULL;
+	}
+	wake_up_process(t);
+	for (i = 0; i < 10000 && !READ_ONCE(t->exit_state); i++)
+		usleep_range(500, 1000);
+	return t;
+}
+
+static void exited_unbind_run(struct seq_file *m, struct probe *p, struct task_struct *t)
+{
+	struct rtd_irq_work blocker = RTD_IRQ_WORK_INIT(blocker_fn);
+	int i, frees;
+
+	if (failed(m, READ_ONCE(t->exit_state), "the bound task never exited") ||
+	    failed(m, rtd_irq_work_queue_on(&blocker, 1), "blocker not queued"))
+		return;
+	rtd_timer_start(&p->t, ms_to_ktime(1), HRTIMER_MODE_REL_PINNED);
+	for (i = 0; i < 10000 && !rtd_timer_task_exited(&p->t); i++)
+		usleep_range(500, 1000);
+	frees = atomic_read(&freed.frees);
+	rtd_timer_unbind_task(&p->t);
+	complete(&blocker_go);
+	rtd_irq_work_sync(&blocker);
+	/* the background put ran once the blocker let go: wait for it */
+	for (i = 0; i < 10000 && atomic_read(&freed.frees) == frees; i++)
+		usleep_range(500, 1000);
+	if (failed(m, atomic_read(&freed.frees) > frees, "the binding was never freed") ||
+	    failed(m, !atomic_read(&freed.own),
+		   "an irq_work item was freed by its own callback (the runner writes to it after)"))
+		return;
+	seq_puts(m, "ok\n");
+}
+
+static int exited_unbind_show(struct seq_file *m, void *v)
+{
+	struct probe *p = probe_new(CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	struct task_struct *t;
+
+	if (failed(m, p, "no memory") || failed(m, cpu_online(1), "needs CPU 1"))
+		goto out;
+	reinit_completion(&blocker_go);
+	atomic_set(&freed.frees, 0);
+	atomic_set(&freed.own, 0);
+	WRITE_ONCE(freed.obj, NULL);
+	rtd_debug_set_hook(RTD_HOOK_FREE, free_hook);
+	rtd_debug_set_hook(RTD_HOOK_IW_CALLBACK_DONE, iw_done_hook);
+	t = bound_exited_task(p);
+	if (!failed(m, t, "no task to bind")) {
+		exited_unbind_run(m, p, t);
+		put_task_struct(t);
+	}
+	rtd_debug_set_hook(RTD_HOOK_IW_CALLBACK_DONE, NULL);
+	rtd_debug_set_hook(RTD_HOOK_FREE, NULL);
+	/* the hooks ran in other contexts: let every such call return */
+	synchronize_rcu();
+out:
+	probe_free(p);
+	return 0;
+}
+
+/*
  * Hotplug: 10000 timers, armed 1..100 ms ahead from both CPUs, half of them
  * pinned; user space takes CPU 1 down meanwhile. Each runs exactly once.
  */
@@ -724,6 +844,7 @@ static const struct rtd_check checks[] = {
 	{ "task_result", task_result_show },
 	{ "exit_arm", exit_arm_show },
 	{ "exit_result", exit_result_show },
+	{ "exited_unbind", exited_unbind_show },
 	{ "hotplug_start", hotplug_start_show },
 	{ "hotplug_stop", hotplug_stop_show },
 	{ "armed", armed_show },

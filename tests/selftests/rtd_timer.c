@@ -131,6 +131,11 @@ TEST_F(tm, bound_task_exits)
 	bound_child_exits(_metadata);
 }
 
+TEST_F(tm, unbind_after_the_bound_task_exited)
+{
+	run_check(_metadata, "exited_unbind");
+}
+
 static long task_structs(void)
 {
 	static char buf[1 << 20];
