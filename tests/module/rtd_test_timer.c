@@ -709,7 +709,7 @@ static void exited_unbind_run(struct seq_file *m, struct probe *p, struct task_s
 		usleep_range(500, 1000);
 	if (failed(m, atomic_read(&freed.frees) > frees, "the binding was never freed") ||
 	    failed(m, !atomic_read(&freed.own),
-		   "an irq_work item was freed by its own callback (the runner writes to it after)"))
+		   "an irq_work item freed by its own callback (then written to)"))
 		return;
 	seq_puts(m, "ok\n");
 }
