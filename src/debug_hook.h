@@ -42,8 +42,10 @@ typedef void (*rtd_debug_hook_fn)(void *arg);
 #ifdef RTD_DEBUG_HOOKS
 void rtd_debug_hook(enum rtd_debug_hook_id id, void *arg);
 int rtd_debug_set_hook(enum rtd_debug_hook_id id, rtd_debug_hook_fn fn);
+void rtd_debug_hold_unload(void);
 #else
 static inline void rtd_debug_hook(enum rtd_debug_hook_id id, void *arg) { }
+static inline void rtd_debug_hold_unload(void) { }
 #endif
 
 #endif /* RTDEFER_DEBUG_HOOK_H */

@@ -160,6 +160,7 @@ static void rtd_binding_task_work(struct callback_head *cb)
 		put_task_struct(gone);
 	rtd_binding_put(b);
 	module_put(THIS_MODULE);
+	rtd_debug_hold_unload();
 }
 
 /* Detach the timer from its binding; the caller drops the reference. */
@@ -262,14 +263,17 @@ bool rtd_timer_task_exited(struct rtd_timer *timer)
 EXPORT_SYMBOL_RTDEFER(rtd_timer_task_exited);
 
 /**
- * rtd_timer_task_exit() - wait for the background work of bindings
+ * rtd_timer_task_exit() - wait until no task runs rtdefer's code any more
  *
  * Task references of exited tasks are dropped in RCU callbacks, which are
- * rtdefer's code: they must have run before the module goes.
+ * rtdefer's code: they must have run before the module goes. And a task
+ * that ran its task_work has dropped its module reference on rtdefer
+ * before it leaves rtdefer's code: it may be preempted in between.
  *
  * Context: Module exit, may sleep.
  */
 void rtd_timer_task_exit(void)
 {
 	rcu_barrier();
+	rtd_sync_preempted_tasks();
 }

@@ -586,13 +586,26 @@ static int task_result_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+/* A new probe bound to the reading task, or NULL (and the reason in @m). */
+static struct probe *probe_bound_to_current(struct seq_file *m)
+{
+	struct probe *p = probe_new(CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+
+	if (failed(m, p, "no memory"))
+		return NULL;
+	if (failed(m, !rtd_timer_bind_task(&p->t, current), "bind failed")) {
+		probe_free(p);
+		return NULL;
+	}
+	return p;
+}
+
 static int exit_arm_show(struct seq_file *m, void *v)
 {
 	if (failed(m, !exit_probe, "previous exit check not collected"))
 		return 0;
-	exit_probe = probe_new(CLOCK_MONOTONIC, HRTIMER_MODE_REL);
-	if (failed(m, exit_probe, "no memory") ||
-	    failed(m, !rtd_timer_bind_task(&exit_probe->t, current), "bind failed"))
+	exit_probe = probe_bound_to_current(m);
+	if (!exit_probe)
 		return 0;
 	exit_probe->periods = INT_MAX;
 	exit_probe->period = ms_to_ktime(2);
@@ -742,6 +755,41 @@ out:
 }
 
 /*
+ * hold_bind binds a timer to the reading task; hold_start, read by another
+ * task, lets it expire: the bound task runs the expiry on its next return
+ * to user space, then drops its module reference on rtdefer. See
+ * unload_waits_for_a_task_leaving_rtdefer in tests/selftests/rtd_timer.c.
+ */
+static struct probe *hold_probe;
+
+static int hold_bind_show(struct seq_file *m, void *v)
+{
+	if (failed(m, !hold_probe, "bound twice"))
+		return 0;
+	hold_probe = probe_bound_to_current(m);
+	if (!hold_probe)
+		return 0;
+	seq_puts(m, "ok\n");
+	return 0;
+}
+
+static int hold_start_show(struct seq_file *m, void *v)
+{
+	int i;
+
+	if (failed(m, hold_probe, "not bound"))
+		return 0;
+	rtd_timer_start(&hold_probe->t, ms_to_ktime(1), HRTIMER_MODE_REL);
+	/* the hardirq part handed the expiry to the bound task */
+	for (i = 0; i < 10000 && hrtimer_active(&hold_probe->t.hrt); i++)
+		usleep_range(500, 1000);
+	if (failed(m, !hrtimer_active(&hold_probe->t.hrt), "never expired"))
+		return 0;
+	seq_puts(m, "ok\n");
+	return 0;
+}
+
+/*
  * Hotplug: 10000 timers, armed 1..100 ms ahead from both CPUs, half of them
  * pinned; user space takes CPU 1 down meanwhile. Each runs exactly once.
  */
@@ -845,6 +893,8 @@ static const struct rtd_check checks[] = {
 	{ "exit_arm", exit_arm_show },
 	{ "exit_result", exit_result_show },
 	{ "exited_unbind", exited_unbind_show },
+	{ "hold_bind", hold_bind_show },
+	{ "hold_start", hold_start_show },
 	{ "hotplug_start", hotplug_start_show },
 	{ "hotplug_stop", hotplug_stop_show },
 	{ "armed", armed_show },
@@ -867,6 +917,7 @@ static void __exit rtd_test_timer_exit(void)
 		probe_free(armed[i]);
 	probe_free(task_probe);
 	probe_free(exit_probe);
+	probe_free(hold_probe);
 	if (hp) {
 		for (i = 0; i < NHP; i++)
 			rtd_timer_cancel(&hp[i].t);

@@ -6,7 +6,7 @@
  * that exit), and drives CPU hotplug and unload.
  */
 #include "rtd_guest.h"
-#include <sys/wait.h>
+#include "rtd_kmod.h"
 #include "kselftest_harness.h"
 #include "rtd_check_file.h"
 
@@ -183,6 +183,53 @@ TEST_F(tm, unload_with_armed_timers)
 	usleep(100 * 1000);
 	EXPECT_EQ(0, rtd_unload("rtd_test_timer"));
 	EXPECT_EQ(0, rtd_unload("rtdefer"));
+}
+
+#define HOLD "/sys/module/rtdefer/parameters/debug_hold_unload"
+
+/* Bind the check's timer to this child, say so, then stay in user space. */
+static void child_bound_spins(int ready)
+{
+	char out[64];
+
+	if (rtd_read_file("/sys/kernel/debug/" DIR_ "/hold_bind", out, sizeof(out)) <= 0 ||
+	    strncmp(out, "ok", 2))
+		_exit(1);
+	if (write(ready, "1", 1) != 1)
+		_exit(1);
+	for (;;)
+		;
+}
+
+/*
+ * A bound task, spinning in user space and holding no file of the test
+ * module, runs an expiry and drops rtdefer's module reference on its way
+ * back to user space; rtdefer's test build then holds it in rtdefer's code,
+ * preemptible, until rtdefer is being unloaded (and a little longer). The
+ * unload must wait for it: else the task runs freed module text.
+ */
+TEST_F(tm, unload_waits_for_a_task_leaving_rtdefer)
+{
+	int status, ready[2];
+	char c;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, rtd_write_file(HOLD, "1"));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		child_bound_spins(ready[1]);
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	run_check(_metadata, "hold_start");
+	EXPECT_EQ(2, rtd_wait_long(HOLD, 2, 10000));
+	EXPECT_EQ(0, rtd_unload("rtd_test_timer"));
+	EXPECT_EQ(0, rtd_unload("rtdefer"));
+	kill(pid, SIGKILL);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	close(ready[0]);
+	close(ready[1]);
 }
 
 TEST_HARNESS_MAIN
