@@ -263,17 +263,16 @@ bool rtd_timer_task_exited(struct rtd_timer *timer)
 EXPORT_SYMBOL_RTDEFER(rtd_timer_task_exited);
 
 /**
- * rtd_timer_task_exit() - wait until no task runs rtdefer's code any more
+ * rtd_timer_task_exit() - wait for the background work of bindings
  *
  * Task references of exited tasks are dropped in RCU callbacks, which are
- * rtdefer's code: they must have run before the module goes. And a task
- * that ran its task_work has dropped its module reference on rtdefer
- * before it leaves rtdefer's code: it may be preempted in between.
+ * rtdefer's code: they must have run before the module goes. (A task that
+ * ran its task_work still returns through rtdefer's code after dropping
+ * its module reference: rtd_exit() waits for such tasks last.)
  *
  * Context: Module exit, may sleep.
  */
 void rtd_timer_task_exit(void)
 {
 	rcu_barrier();
-	rtd_sync_preempted_tasks();
 }
