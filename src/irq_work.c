@@ -12,7 +12,7 @@
  *            on, not NMI), else @hard_kick, whose handler wakes the thread;
  *  - lazy:   the kernel LAZY irq_work @lazy_kick, which the kernel runs at
  *            the next tick or at once when the tick is stopped, and whose
- *            handler wakes the thread.
+ *            handler wakes the thread (@hard_kick on a CPU going down).
  * Remote queueing adds to the target CPU's list and kicks that CPU: the
  * thread is woken directly, or an IPI (smp_call_function_single_async) queues
  * the target's @hard_kick there.
@@ -49,11 +49,13 @@ struct rtd_iw_cpu {
 	struct irq_work lazy_kick;
 	call_single_data_t csd;
 	atomic_t csd_queued;
+	bool lazy_ok;
 };
 
 static DEFINE_PER_CPU(struct rtd_iw_cpu, rtd_iw);
 static DEFINE_PER_CPU(struct task_struct *, rtd_iw_task);
 static enum cpuhp_state rtd_iw_hp_state;
+static enum cpuhp_state rtd_iw_online_state;
 
 static void rtd_iw_wake_thread(unsigned int cpu)
 {
@@ -154,7 +156,7 @@ static void rtd_iw_queue_local(struct rtd_irq_work *work, int flags)
 			irq_work_queue(&c->hard_kick);
 	} else if (flags & RTD_IRQ_WORK_LAZY) {
 		if (llist_add(&work->llnode, &c->lazy))
-			irq_work_queue(&c->lazy_kick);
+			irq_work_queue(READ_ONCE(c->lazy_ok) ? &c->lazy_kick : &c->hard_kick);
 	} else if (llist_add(&work->llnode, &c->thread)) {
 		if (rtd_iw_can_wake())
 			rtd_iw_wake_thread(smp_processor_id());
@@ -313,6 +315,31 @@ static void rtd_iw_adopt(struct llist_head *from, struct llist_head *to,
 	irq_work_queue(kick);
 }
 
+/* cpuhp online, on @cpu: the kernel runs lazy kicks there again. */
+static int rtd_iw_cpu_online(unsigned int cpu)
+{
+	WRITE_ONCE(per_cpu_ptr(&rtd_iw, cpu)->lazy_ok, true);
+	return 0;
+}
+
+/*
+ * cpuhp teardown, on @cpu going down, before its kthreads park. On
+ * PREEMPT_RT only the kernel's irq_work/N runs a kernel LAZY irq_work: a
+ * lazy kick queued after that thread parked would stay claimed on the dead
+ * CPU, and exit would wait for it until the CPU returns. So LAZY items kick
+ * through @hard_kick from now on (a HARD irq_work, which the CPU runs until
+ * it dies), and the lazy kick queued before is waited for here. Same CPU
+ * as every queueing of it: no barrier needed.
+ */
+static int rtd_iw_cpu_down_prep(unsigned int cpu)
+{
+	struct rtd_iw_cpu *c = per_cpu_ptr(&rtd_iw, cpu);
+
+	WRITE_ONCE(c->lazy_ok, false);
+	irq_work_sync(&c->lazy_kick);
+	return 0;
+}
+
 /* cpuhp teardown, on a live CPU after @cpu died. */
 static int rtd_iw_cpu_dead(unsigned int cpu)
 {
@@ -375,8 +402,15 @@ int rtd_irq_work_init(void)
 	if (ret < 0)
 		goto err_threads;
 	rtd_iw_hp_state = ret;
+	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "rtdefer/irq_work:online",
+				rtd_iw_cpu_online, rtd_iw_cpu_down_prep);
+	if (ret < 0)
+		goto err_dead;
+	rtd_iw_online_state = ret;
 	return 0;
 
+err_dead:
+	cpuhp_remove_state_nocalls(rtd_iw_hp_state);
 err_threads:
 	rtd_pcpu_class_unregister(&rtd_iw_class);
 	return ret;
@@ -392,6 +426,7 @@ err_threads:
  */
 void rtd_irq_work_exit(void)
 {
+	cpuhp_remove_state_nocalls(rtd_iw_online_state);
 	cpuhp_remove_state_nocalls(rtd_iw_hp_state);
 	/* Kicks first: their handlers wake the threads. */
 	rtd_iw_sync_kicks();
