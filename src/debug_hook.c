@@ -4,6 +4,7 @@
  * RTD_DEBUG_HOOKS=y: DKMS and the Debian package never build this file.
  */
 #include <linux/compiler.h>
+#include <linux/cpu.h>
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/ktime.h>
@@ -87,4 +88,27 @@ void rtd_debug_hold_unload(void)
 	rtd_debug_spin(rtd_debug_unloading, 10 * NSEC_PER_SEC);
 	rtd_debug_spin(NULL, 200 * NSEC_PER_MSEC);
 	WRITE_ONCE(rtd_debug_hold, 0);
+}
+
+static int rtd_debug_online_cpu = -1;
+module_param_named(debug_online_at_stop, rtd_debug_online_cpu, int, 0644);
+MODULE_PARM_DESC(debug_online_at_stop,
+		 "test build: a CPU to bring online while a class of threads stops (once)");
+
+/**
+ * rtd_debug_stop_window() - bring a CPU online while threads stop
+ *
+ * Called by the thread engine after it parked a class's threads and before
+ * it unregisters them. Once armed (the module parameter
+ * debug_online_at_stop set to a CPU), the next call brings that CPU online
+ * and logs what add_cpu() returned.
+ *
+ * Context: Process context, may sleep; no CPU hotplug lock held.
+ */
+void rtd_debug_stop_window(void)
+{
+	int cpu = xchg(&rtd_debug_online_cpu, -1);
+
+	if (cpu >= 0)
+		pr_info("rtdefer: debug: add_cpu(%d) while threads stop: %d\n", cpu, add_cpu(cpu));
 }

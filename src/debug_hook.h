@@ -43,9 +43,11 @@ typedef void (*rtd_debug_hook_fn)(void *arg);
 void rtd_debug_hook(enum rtd_debug_hook_id id, void *arg);
 int rtd_debug_set_hook(enum rtd_debug_hook_id id, rtd_debug_hook_fn fn);
 void rtd_debug_hold_unload(void);
+void rtd_debug_stop_window(void);
 #else
 static inline void rtd_debug_hook(enum rtd_debug_hook_id id, void *arg) { }
 static inline void rtd_debug_hold_unload(void) { }
+static inline void rtd_debug_stop_window(void) { }
 #endif
 
 #endif /* RTDEFER_DEBUG_HOOK_H */

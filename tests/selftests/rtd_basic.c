@@ -205,4 +205,24 @@ TEST(cpu_hotplug_while_loaded)
 	EXPECT_FALSE(rtd_loaded("rtdefer"));
 }
 
+/*
+ * A CPU asked to come online while rtdefer's threads stop (the test build
+ * does it between parking the threads and unregistering them): the stop
+ * refuses it (-EBUSY, the CPU stays down) instead of stopping a thread the
+ * CPU's return unparked (a WARN on 5.10).
+ */
+TEST(cpu_online_while_threads_stop)
+{
+	char state[8];
+
+	unload_all();
+	ASSERT_EQ(0, rtd_load("rtdefer", NULL));
+	ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "0"));
+	ASSERT_EQ(0, rtd_write_file("/sys/module/rtdefer/parameters/debug_online_at_stop", "1"));
+	EXPECT_EQ(0, rtd_unload("rtdefer"));
+	ASSERT_LT(0, rtd_read_file(CPU1_ONLINE, state, sizeof(state)));
+	EXPECT_EQ('0', state[0]);
+	ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "1"));
+}
+
 TEST_HARNESS_MAIN
