@@ -15,14 +15,15 @@
  * struct rtd_workqueue - a BH workqueue
  * @nr_active: items queued (delayed ones included) or running
  * @flags: RTD_WQ_HIGHPRI or 0
- * @draining: queueing from outside its own callbacks is refused
+ * @nr_drainers: drains going on; while any does, queueing from outside
+ *		 the queue's own callbacks is refused
  * @system: one of rtdefer's system queues, which consumers cannot destroy
  * @name: for messages
  */
 struct rtd_workqueue {
 	atomic_t nr_active;
 	unsigned int flags;
-	bool draining;
+	atomic_t nr_drainers;
 	bool system;
 	char name[32];
 };

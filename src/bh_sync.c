@@ -20,6 +20,7 @@
 
 #include "bh.h"
 #include "compat/compat.h"
+#include "debug_hook.h"
 #include "internal.h"
 
 struct rtd_bh_barrier {
@@ -378,17 +379,19 @@ EXPORT_SYMBOL_RTDEFER(rtd_flush_workqueue);
  * @wq: the queue
  *
  * While it drains, only the queue's own callbacks may queue on it (chained
- * work); queueing from anywhere else fails. Delayed items are waited for
- * until their delay ends and they have run.
+ * work); queueing from anywhere else fails, until the last of several
+ * drains going on at once returns. Delayed items are waited for until
+ * their delay ends and they have run.
  *
  * Context: Process context; sleeps.
  */
 void rtd_drain_workqueue(struct rtd_workqueue *wq)
 {
 	might_sleep();
-	WRITE_ONCE(wq->draining, true);
+	atomic_inc(&wq->nr_drainers);
 	wait_var_event(&wq->nr_active, !atomic_read(&wq->nr_active));
-	WRITE_ONCE(wq->draining, false);
+	rtd_debug_hook(RTD_HOOK_BH_DRAINED, wq);
+	atomic_dec(&wq->nr_drainers);
 }
 EXPORT_SYMBOL_RTDEFER(rtd_drain_workqueue);
 

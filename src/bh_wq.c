@@ -129,7 +129,7 @@ static bool rtd_bh_try_pend(struct rtd_work *work)
 /* While a queue drains, only its own callbacks may add to it. */
 static bool rtd_bh_may_queue(struct rtd_workqueue *wq)
 {
-	if (likely(!READ_ONCE(wq->draining)) || rtd_bh_current_wq_is(wq))
+	if (likely(!atomic_read(&wq->nr_drainers)) || rtd_bh_current_wq_is(wq))
 		return true;
 	pr_warn_once("%s is draining: queueing from outside its callbacks refused\n",
 		     wq->name);

@@ -22,6 +22,8 @@ enum rtd_debug_hook_id {
 	RTD_HOOK_IW_CALLBACK_DONE,
 	/* rtdefer frees an object of its own: @arg is a struct rtd_hook_free */
 	RTD_HOOK_FREE,
+	/* rtd_drain_workqueue() saw its queue empty: @arg is the queue */
+	RTD_HOOK_BH_DRAINED,
 	RTD_NR_DEBUG_HOOKS
 };
 

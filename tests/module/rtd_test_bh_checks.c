@@ -986,6 +986,69 @@ out:
 }
 
 /*
+ * Two drains of one queue at once: while either still drains, queueing from
+ * outside is refused. The first drainer is held (debug hook) after it saw
+ * the queue empty; the second returns; the first still drains.
+ */
+static struct task_struct *held_drainer;
+static DECLARE_COMPLETION(drainer_held);
+static DECLARE_COMPLETION(drainer_go);
+
+static void drained_hook(void *arg)
+{
+	if (current != READ_ONCE(held_drainer))
+		return;
+	complete(&drainer_held);
+	wait_for_completion(&drainer_go);
+}
+
+static int held_drain(void *wq)
+{
+	rtd_drain_workqueue(wq);
+	return 0;
+}
+
+static void two_drains(struct seq_file *m, struct rtd_workqueue *wq, struct rec *r)
+{
+	struct task_struct *t = kthread_create(held_drain, wq, "rtd_drainer");
+
+	if (failed(m, !IS_ERR(t), "no thread"))
+		return;
+	get_task_struct(t);
+	WRITE_ONCE(held_drainer, t);
+	wake_up_process(t);
+	wait_for_completion(&drainer_held);
+	rtd_drain_workqueue(wq);
+	if (!failed(m, !rtd_queue_work(wq, &r->dw.work),
+		    "queued from outside while another drain went on"))
+		seq_puts(m, "ok\n");
+	complete(&drainer_go);
+	kthread_stop(t);
+	put_task_struct(t);
+	WRITE_ONCE(held_drainer, NULL);
+}
+
+static int two_drains_show(struct seq_file *m, void *v)
+{
+	struct rtd_workqueue *wq = rtd_alloc_bh_workqueue("rtd_test_drains", 0);
+	struct rec *r = rec_new(wq);
+
+	if (failed(m, wq && r, "no memory"))
+		goto out;
+	reinit_completion(&drainer_held);
+	reinit_completion(&drainer_go);
+	rtd_debug_set_hook(RTD_HOOK_BH_DRAINED, drained_hook);
+	two_drains(m, wq, r);
+	rtd_debug_set_hook(RTD_HOOK_BH_DRAINED, NULL);
+	rtd_flush_workqueue(wq);
+out:
+	rec_free(r);
+	if (wq)
+		rtd_destroy_workqueue(wq);
+	return 0;
+}
+
+/*
  * Hotplug: a producer on CPU 0 keeps queueing 10000 items onto CPU 1 (and
  * its own CPU) until "hotplug_stop"; user space takes CPU 1 down and up, and
  * ends with it down. Every queueing must be matched by exactly one run.
@@ -1111,6 +1174,7 @@ static const struct rtd_check checks[] = {
 	{ "disable_storm", disable_storm_show },
 	{ "remote", remote_show },
 	{ "drain_destroy", drain_destroy_show },
+	{ "two_drains", two_drains_show },
 	{ "hotplug_start", hotplug_start_show },
 	{ "hotplug_stop", hotplug_stop_show },
 	{ "load", load_show },

@@ -110,6 +110,11 @@ TEST_F(bh, drain_and_destroy_with_pending_work)
 	run_check(_metadata, "drain_destroy");
 }
 
+TEST_F(bh, outside_queueing_refused_while_any_drain_goes_on)
+{
+	run_check(_metadata, "two_drains");
+}
+
 /*
  * 10000 items queued onto CPU 1 while it goes down and up, ending down:
  * every queueing runs exactly once, the leftovers on a live CPU.
