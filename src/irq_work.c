@@ -136,8 +136,16 @@ static void rtd_iw_csd_fn(void *info)
 {
 	struct rtd_iw_cpu *c = info;
 
-	atomic_set(&c->csd_queued, 0);
 	irq_work_queue(&c->hard_kick);
+	/*
+	 * Cleared after the kick is claimed, so that exit, once it reads it
+	 * clear, finds the kick busy and waits for it. A remote queueing that
+	 * still reads it set relies on this kick, which runs after this
+	 * handler returns: full barriers here and in rtd_iw_queue_remote()'s
+	 * atomic_xchg() after its llist_add() order its item before the
+	 * kick's llist_del_all().
+	 */
+	atomic_xchg(&c->csd_queued, 0);
 }
 
 static bool rtd_iw_can_wake(void)
@@ -374,7 +382,8 @@ static void rtd_iw_sync_kicks(void)
 	for_each_possible_cpu(cpu) {
 		struct rtd_iw_cpu *c = per_cpu_ptr(&rtd_iw, cpu);
 
-		while (atomic_read(&c->csd_queued))
+		/* pairs with the atomic_xchg() in rtd_iw_csd_fn() */
+		while (atomic_read_acquire(&c->csd_queued))
 			schedule_timeout_uninterruptible(1);
 		irq_work_sync(&c->hard_kick);
 		irq_work_sync(&c->lazy_kick);
