@@ -80,6 +80,8 @@ static bool rtd_iw_claim(struct rtd_irq_work *work, int *flags)
 static void rtd_iw_run_one(struct rtd_irq_work *work)
 {
 	rtd_irq_work_fn_t fn = work->func;
+	/* read while PENDING keeps a new queueing from writing it */
+	u64 queued_ns = work->queued_ns;
 
 	/*
 	 * Count the run and clear PENDING in one fully ordered step: from
@@ -87,7 +89,7 @@ static void rtd_iw_run_one(struct rtd_irq_work *work)
 	 * count drops.
 	 */
 	atomic_add_return(RTD_IRQ_WORK_RUN_ONE - RTD_IRQ_WORK_PENDING, &work->flags);
-	rtd_obs_start(RTD_FAC_IRQ_WORK, fn, work->queued_ns);
+	rtd_obs_start(RTD_FAC_IRQ_WORK, fn, queued_ns);
 	fn(work);
 	rtd_obs_end(RTD_FAC_IRQ_WORK, fn);
 	rtd_debug_hook(RTD_HOOK_IW_CALLBACK_DONE, work);
