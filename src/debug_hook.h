@@ -24,6 +24,8 @@ enum rtd_debug_hook_id {
 	RTD_HOOK_FREE,
 	/* rtd_drain_workqueue() saw its queue empty: @arg is the queue */
 	RTD_HOOK_BH_DRAINED,
+	/* a timer's hardirq part, its check passed: @arg is the timer */
+	RTD_HOOK_TIMER_HARD,
 	RTD_NR_DEBUG_HOOKS
 };
 

@@ -217,6 +217,7 @@ enum hrtimer_restart rtd_timer_hard_fn(struct hrtimer *hrt)
 
 	if (check && !check(timer))
 		return rtd_timer_declined(timer);
+	rtd_debug_hook(RTD_HOOK_TIMER_HARD, timer);
 	if (atomic_fetch_or(RTD_TIMER_PENDING, &timer->state) & RTD_TIMER_PENDING) {
 		atomic_long_inc(&timer->overruns);
 		rtd_stat_add(RTD_FAC_TIMER, RTD_STAT_OVERRUN, 1);
@@ -443,8 +444,9 @@ EXPORT_SYMBOL_RTDEFER(rtd_timer_try_to_cancel);
  * running, in the ktimers thread or the bound task: then the timer may be
  * freed (a bound timer after rtd_timer_unbind_task()). A callback that
  * returns RTD_TIMER_RESTART across the cancel is not re-armed. Called from
- * the timer's own callback it cancels without waiting for itself, and the
- * callback is not re-armed whatever it returns.
+ * the timer's own callback it cancels without waiting for itself (only for
+ * an expiry's hardirq part running on another CPU), the callback is not
+ * re-armed whatever it returns, and no expiry runs it again.
  *
  * Context: Process context; sleeps (not from the callback: then it does not).
  * From atomic context (interrupts off, interrupt context, a spinlock on
@@ -462,7 +464,15 @@ int rtd_timer_cancel(struct rtd_timer *timer)
 	if (READ_ONCE(timer->runner) == current) {
 		atomic_or(RTD_TIMER_SELF_CANCEL, &timer->state);
 		atomic_inc(&timer->cancel_seq);
-		ret = hrtimer_try_to_cancel(&timer->hrt) > 0;
+		/*
+		 * An expiry's hardirq part may run on another CPU right now:
+		 * wait for it (it never waits for us), then take what it
+		 * queued. Without sleeping, take what has been queued so far.
+		 */
+		if (rtd_cannot_sleep())
+			ret = hrtimer_try_to_cancel(&timer->hrt) > 0;
+		else
+			ret = hrtimer_cancel(&timer->hrt);
 		ret |= rtd_timer_unqueue(timer);
 		return rtd_timer_drop_pending(timer) || ret;
 	}

@@ -755,6 +755,84 @@ out:
 }
 
 /*
+ * A callback cancels its own timer while the timer's hardirq part runs on
+ * another CPU (the callback re-armed it there through a helper thread on
+ * CPU 1; a debug hook holds that hardirq part until the cancel returned,
+ * at most 1 s). The cancel must not let that expiry run the callback again.
+ */
+static struct {
+	struct rtd_timer t;
+	struct completion start_on_1, hard_in;
+	atomic_t runs, cancel_returned;
+} sc;
+
+static void sc_hard_hook(void *arg)
+{
+	u64 end = ktime_get_mono_fast_ns() + NSEC_PER_SEC;
+
+	if (arg != &sc.t || raw_smp_processor_id() != 1 || atomic_read(&sc.runs) != 1)
+		return;
+	complete(&sc.hard_in);
+	while (!atomic_read(&sc.cancel_returned) && ktime_get_mono_fast_ns() < end)
+		cpu_relax();
+}
+
+static enum rtd_timer_restart sc_fn(struct rtd_timer *t)
+{
+	if (atomic_inc_return(&sc.runs) != 1)
+		return RTD_TIMER_NORESTART;
+	complete(&sc.start_on_1);
+	wait_for_completion(&sc.hard_in);
+	rtd_timer_cancel(t);
+	atomic_set(&sc.cancel_returned, 1);
+	return RTD_TIMER_NORESTART;
+}
+
+static int sc_starter(void *arg)
+{
+	wait_for_completion(&sc.start_on_1);
+	rtd_timer_start(&sc.t, ns_to_ktime(1000), HRTIMER_MODE_REL_PINNED);
+	return 0;
+}
+
+static int self_cancel_race_show(struct seq_file *m, void *v)
+{
+	struct task_struct *k;
+	int i;
+
+	if (failed(m, cpu_online(1), "needs CPU 1"))
+		return 0;
+	rtd_timer_init(&sc.t, sc_fn, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	init_completion(&sc.start_on_1);
+	init_completion(&sc.hard_in);
+	atomic_set(&sc.runs, 0);
+	atomic_set(&sc.cancel_returned, 0);
+	k = kthread_create_on_cpu(sc_starter, NULL, 1, "rtd_sc");
+	if (failed(m, !IS_ERR(k), "no thread"))
+		return 0;
+	get_task_struct(k);
+	wake_up_process(k);
+	rtd_debug_set_hook(RTD_HOOK_TIMER_HARD, sc_hard_hook);
+	rtd_timer_start(&sc.t, ns_to_ktime(1000), HRTIMER_MODE_REL);
+	/* the hardirq part done, and whatever it left for a thread */
+	for (i = 0; i < 10000 && (!atomic_read(&sc.cancel_returned) ||
+				  rtd_timer_active(&sc.t)); i++)
+		usleep_range(500, 1000);
+	complete(&sc.start_on_1);	/* if the callback never ran */
+	kthread_stop(k);
+	put_task_struct(k);
+	complete(&sc.hard_in);
+	rtd_timer_cancel(&sc.t);
+	rtd_debug_set_hook(RTD_HOOK_TIMER_HARD, NULL);
+	synchronize_rcu();
+	if (!failed(m, atomic_read(&sc.runs) == 1,
+		    "the callback ran %d times: once more after it cancelled itself",
+		    atomic_read(&sc.runs)))
+		seq_puts(m, "ok\n");
+	return 0;
+}
+
+/*
  * hold_bind binds a timer to the reading task; hold_start, read by another
  * task, lets it expire: the bound task runs the expiry on its next return
  * to user space, then drops its module reference on rtdefer. See
@@ -888,6 +966,7 @@ static const struct rtd_check checks[] = {
 	{ "one_pending", one_pending_show },
 	{ "cancel", cancel_show },
 	{ "queued_cancel", queued_cancel_show },
+	{ "self_cancel_race", self_cancel_race_show },
 	{ "task_arm", task_arm_show },
 	{ "task_result", task_result_show },
 	{ "exit_arm", exit_arm_show },

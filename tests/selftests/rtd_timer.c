@@ -83,6 +83,11 @@ TEST_F(tm, cancel_takes_an_expiry_queued_behind_a_callback)
 	run_check(_metadata, "queued_cancel");
 }
 
+TEST_F(tm, self_cancel_racing_an_expiry_on_another_cpu)
+{
+	run_check(_metadata, "self_cancel_race");
+}
+
 TEST_F(tm, at_most_one_pending_expiry)
 {
 	run_check(_metadata, "one_pending");
