@@ -807,9 +807,10 @@ static int self_cancel_race_show(struct seq_file *m, void *v)
 	init_completion(&sc.hard_in);
 	atomic_set(&sc.runs, 0);
 	atomic_set(&sc.cancel_returned, 0);
-	k = kthread_create_on_cpu(sc_starter, NULL, 1, "rtd_sc");
+	k = kthread_create(sc_starter, NULL, "rtd_sc");
 	if (failed(m, !IS_ERR(k), "no thread"))
 		return 0;
+	kthread_bind(k, 1);
 	get_task_struct(k);
 	wake_up_process(k);
 	rtd_debug_set_hook(RTD_HOOK_TIMER_HARD, sc_hard_hook);
