@@ -63,6 +63,7 @@ static inline bool rtd_bh_on_list(struct rtd_work *work)
 }
 
 struct rtd_bh_pool *rtd_bh_pool_of(int cpu, struct rtd_workqueue *wq);
+struct rtd_bh_pool *rtd_bh_pool(int cpu, int hi);
 struct rtd_bh_pool *rtd_bh_lock_target(struct rtd_work *work, struct rtd_bh_pool *want);
 void rtd_bh_insert(struct rtd_bh_pool *pool, struct rtd_workqueue *wq,
 		   struct rtd_work *work);

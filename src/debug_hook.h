@@ -26,6 +26,8 @@ enum rtd_debug_hook_id {
 	RTD_HOOK_BH_DRAINED,
 	/* a timer's hardirq part, its check passed: @arg is the timer */
 	RTD_HOOK_TIMER_HARD,
+	/* rtd_flush_workqueue() queued its barriers: @arg is the queue */
+	RTD_HOOK_BH_FLUSH_QUEUED,
 	RTD_NR_DEBUG_HOOKS
 };
 

@@ -986,6 +986,90 @@ out:
 }
 
 /*
+ * An item whose callback runs on CPU 1's normal pool is queued on a highpri
+ * queue: it goes behind itself, on the normal pool. Flushing the highpri
+ * queue must wait for that run too. The first run lasts past the pool's
+ * budget and until the flush (on CPU 0) queued its barriers (debug hook),
+ * so that the pool yields and CPU 1's highpri pool runs before the second
+ * run; the second run spins until the flush returned (at most 1 s).
+ */
+static struct {
+	struct rtd_work work;
+	struct rtd_workqueue *hi;
+	atomic_t runs, second_done, requeued, barriers, flush_returned;
+} bf;
+
+static void bf_spin(atomic_t *until, u64 min_ns, u64 max_ns)
+{
+	u64 start = ktime_get_mono_fast_ns(), now = start;
+
+	while ((!atomic_read(until) || now - start < min_ns) && now - start < max_ns) {
+		cpu_relax();
+		now = ktime_get_mono_fast_ns();
+	}
+}
+
+static void bf_fn(struct rtd_work *work)
+{
+	if (atomic_inc_return(&bf.runs) == 1) {
+		atomic_set(&bf.requeued, rtd_queue_work(bf.hi, work) ? 1 : 2);
+		/* past the pass's budget (2 ms by default) */
+		bf_spin(&bf.barriers, 10 * NSEC_PER_MSEC, 5 * NSEC_PER_SEC);
+		return;
+	}
+	bf_spin(&bf.flush_returned, 0, NSEC_PER_SEC);
+	atomic_set(&bf.second_done, 1);
+}
+
+static void bf_flush_hook(void *arg)
+{
+	if (arg == bf.hi)
+		atomic_set(&bf.barriers, 1);
+}
+
+static void behind_flush_run(struct seq_file *m)
+{
+	int i;
+
+	if (failed(m, rtd_queue_work_on(1, rtd_system_bh_wq, &bf.work), "not queued"))
+		return;
+	for (i = 0; i < 10000 && !atomic_read(&bf.requeued); i++)
+		usleep_range(500, 1000);
+	if (failed(m, atomic_read(&bf.requeued) == 1, "re-queue on the highpri queue: %d",
+		   atomic_read(&bf.requeued)))
+		return;
+	rtd_flush_workqueue(bf.hi);
+	atomic_set(&bf.flush_returned, 1);
+	if (!failed(m, atomic_read(&bf.second_done),
+		    "flush returned before the run it should wait for ended"))
+		seq_puts(m, "ok\n");
+}
+
+static int behind_flush_show(struct seq_file *m, void *v)
+{
+	if (failed(m, cpu_online(1), "needs CPU 1"))
+		return 0;
+	bf.hi = rtd_alloc_bh_workqueue("rtd_test_hi", RTD_WQ_HIGHPRI);
+	if (failed(m, bf.hi, "no memory"))
+		return 0;
+	RTD_INIT_WORK(&bf.work, bf_fn);
+	atomic_set(&bf.runs, 0);
+	atomic_set(&bf.second_done, 0);
+	atomic_set(&bf.requeued, 0);
+	atomic_set(&bf.flush_returned, 0);
+	atomic_set(&bf.barriers, 0);
+	rtd_debug_set_hook(RTD_HOOK_BH_FLUSH_QUEUED, bf_flush_hook);
+	/* flush from CPU 0, while CPU 1's softirq runs the item */
+	set_cpus_allowed_ptr(current, cpumask_of(0));
+	behind_flush_run(m);
+	set_cpus_allowed_ptr(current, cpu_possible_mask);
+	rtd_debug_set_hook(RTD_HOOK_BH_FLUSH_QUEUED, NULL);
+	rtd_cancel_work_sync(&bf.work);
+	rtd_destroy_workqueue(bf.hi);
+	return 0;
+}
+
+/*
  * Two drains of one queue at once: while either still drains, queueing from
  * outside is refused. The first drainer is held (debug hook) after it saw
  * the queue empty; the second returns; the first still drains.
@@ -1175,6 +1259,7 @@ static const struct rtd_check checks[] = {
 	{ "remote", remote_show },
 	{ "drain_destroy", drain_destroy_show },
 	{ "two_drains", two_drains_show },
+	{ "behind_flush", behind_flush_show },
 	{ "hotplug_start", hotplug_start_show },
 	{ "hotplug_stop", hotplug_stop_show },
 	{ "load", load_show },
