@@ -61,22 +61,9 @@ static DEFINE_PER_CPU(struct rtd_ktimers_queue, rtd_ktimers_q);
 static DEFINE_PER_CPU(struct task_struct *, rtd_ktimers_task);
 static enum cpuhp_state rtd_timer_hp_state;
 
-/**
- * rtd_timer_init() - initialise a deferred timer
- * @timer: the timer
- * @fn: the expiry callback, run in a ktimers/N thread or the bound task
- * @clockid: CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_BOOTTIME, ...
- * @mode: HRTIMER_MODE_REL or _ABS, optionally _PINNED; the HARD bit is
- *	  added by rtdefer
- *
- * Context: Any context; the timer must not be active. Initialising an
- * initialised timer that is armed, has an expiry pending or a callback
- * running would corrupt the hrtimer queue or the thread's list: that is
- * reported once as "API misuse" and the timer is left as it was.
- */
-void rtd_timer_init(struct rtd_timer *timer,
-		    enum rtd_timer_restart (*fn)(struct rtd_timer *),
-		    clockid_t clockid, enum hrtimer_mode mode)
+static void rtd_timer_setup(struct rtd_timer *timer,
+			    enum rtd_timer_restart (*fn)(struct rtd_timer *),
+			    clockid_t clockid, enum hrtimer_mode mode, bool on_stack)
 {
 	if (timer->hrt.function == rtd_timer_hard_fn &&
 	    (rtd_timer_active(timer) || READ_ONCE(timer->qcpu))) {
@@ -84,8 +71,12 @@ void rtd_timer_init(struct rtd_timer *timer,
 			   timer->function);
 		return;
 	}
-	rtd_hrtimer_setup(&timer->hrt, rtd_timer_hard_fn, clockid,
-			  mode | HRTIMER_MODE_HARD);
+	if (on_stack)
+		rtd_hrtimer_setup_on_stack(&timer->hrt, rtd_timer_hard_fn, clockid,
+					   mode | HRTIMER_MODE_HARD);
+	else
+		rtd_hrtimer_setup(&timer->hrt, rtd_timer_hard_fn, clockid,
+				  mode | HRTIMER_MODE_HARD);
 	timer->function = fn;
 	timer->check = NULL;
 	atomic_set(&timer->state, 0);
@@ -98,7 +89,64 @@ void rtd_timer_init(struct rtd_timer *timer,
 	INIT_LIST_HEAD(&timer->entry);
 	timer->qcpu = 0;
 }
+
+/**
+ * rtd_timer_init() - initialise a deferred timer
+ * @timer: the timer
+ * @fn: the expiry callback, run in a ktimers/N thread or the bound task
+ * @clockid: CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_BOOTTIME, ...
+ * @mode: HRTIMER_MODE_REL or _ABS, optionally _PINNED; the HARD bit is
+ *	  added by rtdefer
+ *
+ * For a timer on the stack use rtd_timer_init_on_stack().
+ *
+ * Context: Any context; the timer must not be active. Initialising an
+ * initialised timer that is armed, has an expiry pending or a callback
+ * running would corrupt the hrtimer queue or the thread's list: that is
+ * reported once as "API misuse" and the timer is left as it was.
+ */
+void rtd_timer_init(struct rtd_timer *timer,
+		    enum rtd_timer_restart (*fn)(struct rtd_timer *),
+		    clockid_t clockid, enum hrtimer_mode mode)
+{
+	rtd_timer_setup(timer, fn, clockid, mode, false);
+}
 EXPORT_SYMBOL_RTDEFER(rtd_timer_init);
+
+/**
+ * rtd_timer_init_on_stack() - initialise a deferred timer on the stack
+ * @timer: the timer, a local variable
+ * @fn: the expiry callback
+ * @clockid: the clock
+ * @mode: HRTIMER_MODE_REL or _ABS, optionally _PINNED
+ *
+ * As rtd_timer_init(), for a timer that lives on the stack, which the
+ * kernel's object debugging (CONFIG_DEBUG_OBJECTS_TIMERS) must be told of.
+ * Once the timer is cancelled, and before the function returns, call
+ * rtd_timer_destroy_on_stack().
+ *
+ * Context: As rtd_timer_init().
+ */
+void rtd_timer_init_on_stack(struct rtd_timer *timer,
+			     enum rtd_timer_restart (*fn)(struct rtd_timer *),
+			     clockid_t clockid, enum hrtimer_mode mode)
+{
+	rtd_timer_setup(timer, fn, clockid, mode, true);
+}
+EXPORT_SYMBOL_RTDEFER(rtd_timer_init_on_stack);
+
+/**
+ * rtd_timer_destroy_on_stack() - end the life of a timer on the stack
+ * @timer: a timer set up with rtd_timer_init_on_stack(), cancelled with
+ *	   rtd_timer_cancel() (and unbound, if it was bound to a task)
+ *
+ * Context: Process context.
+ */
+void rtd_timer_destroy_on_stack(struct rtd_timer *timer)
+{
+	destroy_hrtimer_on_stack(&timer->hrt);
+}
+EXPORT_SYMBOL_RTDEFER(rtd_timer_destroy_on_stack);
 
 /**
  * rtd_timer_set_check() - set the quick check run in hardirq at expiry

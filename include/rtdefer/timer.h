@@ -71,6 +71,10 @@ struct rtd_timer {
 void rtd_timer_init(struct rtd_timer *timer,
 		    enum rtd_timer_restart (*fn)(struct rtd_timer *),
 		    clockid_t clockid, enum hrtimer_mode mode);
+void rtd_timer_init_on_stack(struct rtd_timer *timer,
+			     enum rtd_timer_restart (*fn)(struct rtd_timer *),
+			     clockid_t clockid, enum hrtimer_mode mode);
+void rtd_timer_destroy_on_stack(struct rtd_timer *timer);
 void rtd_timer_set_check(struct rtd_timer *timer,
 			 bool (*check)(struct rtd_timer *));
 void rtd_timer_start_range_ns(struct rtd_timer *timer, ktime_t tim,
