@@ -176,6 +176,8 @@ TEST_F_TIMEOUT(cycles, load_unload_cycles_leak_nothing, 300)
 	TH_LOG("slab objects in use: %ld before, %ld after %d cycles",
 	       before, after, CYCLES);
 	EXPECT_EQ(mods_before, count_lines("/proc/modules"));
+	if (rtd_kmemleak_kernel())
+		SKIP(return, "slab counts: kmemleak kernel, its scan checks leaks");
 	EXPECT_LT(after - before, CYCLES / 2);
 }
 
