@@ -15,7 +15,7 @@
 #                  install test (dwarves and bc: 6.12 headers need pahole)
 #
 # `run` works in a private mount namespace: every mount it makes (proc, dev,
-# a tmpfs on /tmp, the kernel cache, the source tree, the overlay) disappears
+# a tmpfs on /tmp, the kernel caches, the source tree, the overlay) disappears
 # with the namespace when CMD ends, whether it succeeds, fails or is killed.
 # With --overlay DIR, the chroot is the read-only lower layer of an overlay
 # whose changes go to DIR (created if needed): the cached chroot stays as
@@ -51,8 +51,11 @@ create() {
 	mv "$DIR.partial" "$DIR"
 }
 
-# run: bind the kernel cache and the source tree at their own paths, so that
-# every absolute path means the same inside and outside.
+# run: bind the kernel caches and the source tree at their own paths, so that
+# every absolute path means the same inside and outside. The debug kernels'
+# directory too: $RTD_CACHE/kernels/KVER of a debug kernel is a link into it
+# (scripts/fetch-kernels.sh). A cache directory that does not exist (yet)
+# is left out.
 run() {
 	local cwd upper=
 	if [ "${1:-}" = --overlay ]; then
@@ -64,7 +67,8 @@ run() {
 	[ -f "$DIR/.complete" ] || create
 	cwd=$(pwd)
 	unshare --mount --propagation private -- /bin/bash -euc '
-		dir=$1 upper=$2 cache=$3 top=$4 cwd=$5; shift 5
+		dir=$1 upper=$2 cwd=$3 n=$4; shift 4
+		binds=("${@:1:n}"); shift "$n"
 		if [ -n "$upper" ]; then
 			mkdir -p "$upper/data" "$upper/work" "$upper/root"
 			mount -t overlay overlay -o "lowerdir=$dir,upperdir=$upper/data,workdir=$upper/work" "$upper/root"
@@ -73,12 +77,14 @@ run() {
 		mount -t proc proc "$dir/proc"
 		mount --rbind /dev "$dir/dev"
 		mount -t tmpfs tmpfs "$dir/tmp"
-		for p in "$cache" "$top" "$cwd"; do
+		for p in "${binds[@]}"; do
+			[ -d "$p" ] || continue
 			mkdir -p "$dir$p"
 			mount --bind "$p" "$dir$p"
 		done
 		exec chroot "$dir" /bin/sh -c "cd \"\$0\" && exec \"\$@\"" "$cwd" "$@"
-	' bash "$DIR" "$upper" "$RTD_CACHE/kernels" "$RTD_TOP" "$cwd" "$@"
+	' bash "$DIR" "$upper" "$cwd" 4 "$RTD_CACHE/kernels" "$RTD_CACHE/debug-kernels" \
+		"$RTD_TOP" "$cwd" "$@"
 }
 
 case ${1:-create} in

@@ -296,6 +296,15 @@ resolver_test() {
 	grep -q '^ok ' "$log" || record - resolver "not ok" "see $log"
 }
 
+# The console scan against fake consoles, one sample per report it knows
+# (tests/console-scan-test.sh, no guest).
+console_scan_test() {
+	local log=$RESULTS/console-scan-test.log
+	"$RTD_TOP/tests/console-scan-test.sh" >"$log" 2>&1
+	record_results - "$log" console-scan:
+	grep -q '^ok ' "$log" || record - console-scan "not ok" "see $log"
+}
+
 # The README's table of tested kernels is the lock's.
 kernel_table_check() {
 	if "$RTD_TOP/scripts/resolve-kernels.sh" --table |
@@ -380,6 +389,7 @@ main() {
 	install_deps "$DEPS"
 	install_deps "$PKG_DEPS" --no-install-recommends
 	resolver_test
+	console_scan_test
 	# names, series keys or nothing (the default entries) in, entries out
 	if ! KERNELS=$("$RTD_TOP/scripts/resolve-kernels.sh" $KERNELS); then
 		record - resolve "not ok"

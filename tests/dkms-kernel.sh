@@ -102,11 +102,16 @@ build_sample() {
 # Against the kernel's Module.symvers: an unknown symbol or one whose CRC
 # disagrees (built against other headers) is an error.
 depmod_root() {
-	local m
+	local m f
 
 	mkdir -p "$moddir/extra" && cp "$out/sample/rtdefer_sample.ko" "$moddir/extra/" || return 1
+	# from the image's module directory; a debug kernel
+	# (scripts/build-debug-kernel.sh) builds everything in and has none,
+	# but its build tree has them
 	for m in modules.builtin modules.builtin.modinfo; do
-		cp "$kroot"/{lib,usr/lib}/modules/"$kver/$m" "$moddir/" 2>/dev/null
+		for f in "$kroot"/{lib,usr/lib}/modules/"$kver/$m" "$kdir/$m"; do
+			[ -f "$f" ] && { cp "$f" "$moddir/"; break; }
+		done
 	done
 	: >"$moddir/modules.order"
 	depmod -b "$out/root" -e -E "$kdir/Module.symvers" "$kver" 2>"$out/depmod.err"

@@ -11,12 +11,13 @@
 #  - QEMU did not leave through the isa-debug-exit device (a panic with
 #    -no-reboot exits 0, so the exit code is not trusted on its own);
 #  - the timeout killed the guest;
-#  - the console shows a WARNING, BUG, Oops, call trace, panic or lockup, or
-#    a softirq of rtdefer's (HI, TASKLET) left pending into idle ("NOHZ
-#    tick-stop error", see nohz_bad below); on debug
-#    kernels also a UBSAN report, lockdep switching itself off (one report
-#    can blind the rest) or a kmemleak suspect (KASAN's reports say BUG:,
-#    lockdep's, ODEBUG's and the debug lists' WARNING:).
+#  - the console shows a WARNING, BUG, Oops, call trace, panic or lockup, a
+#    softirq of rtdefer's (HI, TASKLET) left pending into idle ("NOHZ
+#    tick-stop error"), or any report of a debug kernel's checkers (lockdep,
+#    KASAN, KCSAN, KFENCE, UBSAN, ODEBUG, kmemleak, the debug lists, atomic
+#    sleep, hung tasks, workqueue and RCU stalls, lockdep switching itself
+#    off); on a debug kernel, also a checker that does not show itself on
+#    (tests/vm/console-scan.sh says which, in OUTDIR/console-scan).
 # Exit status: 0 when every line of results is "ok".
 set -uo pipefail
 vmlinux=$1 initrd=$2 out=$3 timeout=${4:-300}
@@ -26,7 +27,19 @@ rm -f "$out"/{console.log,ktap.log,qemu.log,results}
 
 CMDLINE="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 softlockup_panic=1
 hung_task_panic=1 sysctl.kernel.hung_task_timeout_secs=60 slub_debug=FZPU
-rtdefer_guest=1 ${RTD_CMDLINE:-}"
+rtdefer_guest=1"
+
+# A debug kernel (scripts/build-debug-kernel.sh) names its checkers in a file
+# beside its vmlinux; the console must show each of them on. kmemleak is off
+# unless booted with kmemleak=on: the guest scans once at the end.
+checkers=
+if [ -f "$(dirname "$vmlinux")/checkers" ]; then
+	checkers=$(cat "$(dirname "$vmlinux")/checkers")
+	case " $checkers " in
+	*" kmemleak "*) CMDLINE="$CMDLINE kmemleak=on" ;;
+	esac
+fi
+CMDLINE="$CMDLINE ${RTD_CMDLINE:-}"
 
 qemu() { # qemu TIMEOUT ACCEL EXTRA-CMDLINE CONSOLE KTAP
 	timeout -k 10 "$1" qemu-system-x86_64 -accel "$2" -cpu max -m 1024 -smp 2 \
@@ -76,39 +89,14 @@ case $rc in
 124 | 137) why="$why timeout(${timeout}s)" ;;
 *) why="$why qemu-exit-$rc" ;;
 esac
-# Scan the console; the command line itself names panic_on_warn etc.
-# "Oops" is case-sensitive ("loops_per_jiffy"); panic and lockup are not.
-bad=$(grep -n -v -e 'Command line:' -e 'command line:' "$out/console.log" 2>/dev/null |
-	grep -E 'WARNING:|BUG:|Oops|Call Trace|[Pp][Aa][Nn][Ii][Cc]|[Ll][Oo][Cc][Kk][Uu][Pp]|UBSAN:|turning off the locking correctness validator|kmemleak: .* new suspected' | head -5)
-[ -z "$bad" ] || why="$why console:$(echo "$bad" | head -1 | tr -s ' ' | cut -c1-120)"
-
-# "NOHZ tick-stop error: ... pending, handler #XX": a softirq left pending
-# into idle. It counts when XX (the pending mask) holds HI_SOFTIRQ (0x01) or
-# TASKLET_SOFTIRQ (0x40), the only softirqs rtdefer raises (its BH pools).
-# Others are the kernel's own: 5.10 reports TIMER_SOFTIRQ (#02) now and then
-# while a CPU goes down, rtdefer loaded or not.
-nohz_bad() {
-	local line mask
-	grep -o 'NOHZ tick-stop error.*handler #[0-9a-fA-F]*' "$out/console.log" 2>/dev/null |
-		while read -r line; do
-			mask=${line##*#}
-			if [ $((16#$mask & 0x41)) != 0 ]; then
-				echo "$line"
-				break
-			fi
-		done
-}
-# Named exception, on PREEMPT_RT only: there softirqs raised on a CPU just
-# before it starts going down are left to its ksoftirqd, which smpboot may
-# park before it runs them; they stay pending into idle (the kernel prints
-# the message) until the CPU dies and rtdefer adopts the pools' work. Seen
-# once on 7.3-rt after the pools stopped raising on CPUs going down.
-if grep -m1 'Linux version' "$out/console.log" 2>/dev/null | grep -q 'PREEMPT_RT'; then
-	nohz=
-else
-	nohz=$(nohz_bad)
-fi
-[ -z "$nohz" ] || why="$why console:$(echo "$nohz" | cut -c1-120)"
+# The console's verdict (tests/vm/console-scan.sh): every report, and on a
+# debug kernel every checker's proof of life; all of it in console-scan.
+"$top/tests/vm/console-scan.sh" ${checkers:+--checkers "$checkers"} "$out/console.log" \
+	>"$out/console-scan"
+bad=$(head -1 "$out/console-scan")
+[ -z "$bad" ] || why="$why console:$(echo "$bad" | cut -c1-140)"
+[ "$(wc -l <"$out/console-scan")" -le 1 ] ||
+	why="$why (and $(($(wc -l <"$out/console-scan") - 1)) more in console-scan)"
 
 if [ -z "$why" ]; then
 	echo "ok guest" >>"$out/results"
