@@ -10,6 +10,8 @@
 #                  per alternative of a pattern): the scan names it LABEL
 #                  and nothing else, so a removed or reordered pattern fails
 #   missing-LABEL  that console without one checker's banner: named missing
+#   died-early     that console cut before the guest's end-of-run lines: the
+#                  boot banners are still asked for, those lines are not
 #   nohz-rt        the NOHZ check's named exception on PREEMPT_RT
 #   coverage       every label the scan knows has a case here
 set -uo pipefail
@@ -40,6 +42,7 @@ cat >"$T/clean" <<'EOF'
 [   17.846463] kmemleak: Automatic memory scanning thread started
 rtdefer-guest: running rtd_timer
     ok 1 rtd_timer.cancel_running
+rtdefer-guest: checker state
 rtdefer-guest: lockdep: debug_locks on
 rtdefer-guest: debug_objects: on, warnings 0 fixups 0
 rtdefer-guest: kmemleak: scanned
@@ -150,6 +153,11 @@ while IFS=$'\t' read -r label checker line; do
 	scan "$T/console"
 	result "missing-$label-stock" eval '[ $rc = 0 ] && [ -z "$out" ]'
 done <<<"$BANNERS"
+
+# a guest that died before the end: no end-of-run lines are asked for
+sed '/^rtdefer-guest: checker state/,$d' "$T/clean" >"$T/console"
+scan --checkers "$CHECKERS" "$T/console"
+result died-early eval '[ $rc = 0 ] && [ -z "$out" ]'
 
 # PREEMPT_RT: a softirq of rtdefer's left pending into idle is let pass
 {

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # run-kernel.sh VMLINUX INITRAMFS OUTDIR [TIMEOUT]
-# RTD_CMDLINE: more kernel parameters (e.g. preempt=full).
+# RTD_CMDLINE: more kernel parameters (e.g. preempt=full). TIMEOUT (seconds,
+# default 300) is for a stock kernel: a debug kernel gets several times more.
 #
 # Boot one kernel in QEMU and decide whether its run passed. OUTDIR receives
 # console.log (serial 0), ktap.log (serial 1), qemu.log and results: one line
@@ -32,12 +33,18 @@ rtdefer_guest=1"
 # A debug kernel (scripts/build-debug-kernel.sh) names its checkers in a file
 # beside its vmlinux; the console must show each of them on. kmemleak is off
 # unless booted with kmemleak=on: the guest scans once at the end.
+# The same guest runs several times longer there (KASAN, lockdep and
+# kmemleak under TCG: the suite's guest took 72-93 s on the stock kernels
+# and 184-296 s on the debug ones only to reach its fifth program of nine),
+# so the timeout given is multiplied by RTD_DEBUG_TIMEOUT_FACTOR (default 3)
+# on a debug kernel.
 checkers=
 if [ -f "$(dirname "$vmlinux")/checkers" ]; then
 	checkers=$(cat "$(dirname "$vmlinux")/checkers")
 	case " $checkers " in
 	*" kmemleak "*) CMDLINE="$CMDLINE kmemleak=on" ;;
 	esac
+	timeout=$((timeout * ${RTD_DEBUG_TIMEOUT_FACTOR:-3}))
 fi
 CMDLINE="$CMDLINE ${RTD_CMDLINE:-}"
 
