@@ -287,12 +287,14 @@ static int nonreentrant_show(struct seq_file *m, void *v)
  */
 #define NBUDGET 50
 
-static atomic_t budget_timer_seq;
+static atomic_t budget_timer_seq, budget_timer_fired;
 static struct timer_list budget_timer;
 
+/* Note how many items had run (possibly none: log_seq starts at 0). */
 static void budget_timer_fn(struct timer_list *t)
 {
 	atomic_set(&budget_timer_seq, atomic_read(&log_seq));
+	atomic_set_release(&budget_timer_fired, 1);
 }
 
 static int budget_show(struct seq_file *m, void *v)
@@ -302,8 +304,9 @@ static int budget_show(struct seq_file *m, void *v)
 
 	if (failed(m, r, "no memory"))
 		return 0;
-	timer_setup(&budget_timer, budget_timer_fn, 0);
+	timer_setup(&budget_timer, budget_timer_fn, TIMER_PINNED);
 	atomic_set(&budget_timer_seq, 0);
+	atomic_set(&budget_timer_fired, 0);
 	for (i = 0; i < NBUDGET; i++) {
 		r[i] = rec_new(rtd_system_bh_wq);
 		if (failed(m, r[i], "no memory"))
@@ -318,9 +321,9 @@ static int budget_show(struct seq_file *m, void *v)
 	local_irq_enable();
 	rtd_flush_workqueue(rtd_system_bh_wq);
 	/* a loaded host may end the items before the tick: then the check fails */
-	for (i = 0; i < 50 && !atomic_read(&budget_timer_seq); i++)
+	for (i = 0; i < 50 && !atomic_read_acquire(&budget_timer_fired); i++)
 		msleep(20);
-	if (failed(m, atomic_read(&budget_timer_seq), "timer never fired") ||
+	if (failed(m, atomic_read_acquire(&budget_timer_fired), "timer never fired") ||
 	    failed(m, atomic_read(&budget_timer_seq) - first < NBUDGET - 5,
 		   "timer fired only after item %d of %d",
 		   atomic_read(&budget_timer_seq) - first, NBUDGET))
