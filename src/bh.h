@@ -15,14 +15,15 @@
  * struct rtd_workqueue - a BH workqueue
  * @nr_active: items queued (delayed ones included) or running
  * @flags: RTD_WQ_HIGHPRI or 0
- * @draining: queueing from outside its own callbacks is refused
+ * @nr_drainers: drains going on; while any does, queueing from outside
+ *		 the queue's own callbacks is refused
  * @system: one of rtdefer's system queues, which consumers cannot destroy
  * @name: for messages
  */
 struct rtd_workqueue {
 	atomic_t nr_active;
 	unsigned int flags;
-	bool draining;
+	atomic_t nr_drainers;
 	bool system;
 	char name[32];
 };
@@ -62,6 +63,7 @@ static inline bool rtd_bh_on_list(struct rtd_work *work)
 }
 
 struct rtd_bh_pool *rtd_bh_pool_of(int cpu, struct rtd_workqueue *wq);
+struct rtd_bh_pool *rtd_bh_pool(int cpu, int hi);
 struct rtd_bh_pool *rtd_bh_lock_target(struct rtd_work *work, struct rtd_bh_pool *want);
 void rtd_bh_insert(struct rtd_bh_pool *pool, struct rtd_workqueue *wq,
 		   struct rtd_work *work);

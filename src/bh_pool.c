@@ -54,7 +54,19 @@ static enum cpuhp_state rtd_bh_online_state;
  */
 struct rtd_bh_pool *rtd_bh_pool_of(int cpu, struct rtd_workqueue *wq)
 {
-	return per_cpu_ptr(&rtd_bh_pools[!!(wq->flags & RTD_WQ_HIGHPRI)], cpu);
+	return rtd_bh_pool(cpu, !!(wq->flags & RTD_WQ_HIGHPRI));
+}
+
+/**
+ * rtd_bh_pool() - a pool of a CPU
+ * @cpu: the CPU
+ * @hi: 0 for the normal pool, 1 for the highpri one
+ *
+ * Return: the pool; it exists for every possible CPU.
+ */
+struct rtd_bh_pool *rtd_bh_pool(int cpu, int hi)
+{
+	return per_cpu_ptr(&rtd_bh_pools[hi], cpu);
 }
 
 /* Raise the pool's tasklet on this CPU (its own), unless the CPU is down. */

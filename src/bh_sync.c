@@ -20,6 +20,7 @@
 
 #include "bh.h"
 #include "compat/compat.h"
+#include "debug_hook.h"
 #include "internal.h"
 
 struct rtd_bh_barrier {
@@ -337,38 +338,45 @@ bool rtd_cancel_delayed_work_sync(struct rtd_delayed_work *dwork)
 }
 EXPORT_SYMBOL_RTDEFER(rtd_cancel_delayed_work_sync);
 
+/* Queue @barr at the end of @pool. */
+static void rtd_bh_barrier_append(struct rtd_bh_pool *pool, struct rtd_bh_barrier *barr)
+{
+	rtd_bh_barrier_init(barr);
+	raw_spin_lock_irq(&pool->lock);
+	barr->work.pool = pool;
+	list_add_tail(&barr->work.entry, &pool->worklist);
+	rtd_bh_kick(pool);
+	raw_spin_unlock_irq(&pool->lock);
+}
+
 /**
  * rtd_flush_workqueue() - wait for every item queued on @wq so far
  * @wq: the queue
  *
  * Waits for the items queued (not delayed ones still waiting for their
  * timer) before the call, on every CPU; items queued meanwhile may or may
- * not be waited for.
+ * not be waited for. An item queued while its callback ran from a queue of
+ * the other priority waits behind itself in that queue's pool: both pools
+ * of every CPU are flushed.
  *
  * Context: Process context; sleeps.
  */
 void rtd_flush_workqueue(struct rtd_workqueue *wq)
 {
 	struct rtd_bh_barrier *barr;
-	struct rtd_bh_pool *pool;
-	int cpu;
+	int cpu, i;
 
 	might_sleep();
-	barr = kcalloc(nr_cpu_ids, sizeof(*barr), GFP_KERNEL | __GFP_NOFAIL);
+	barr = kcalloc(2 * nr_cpu_ids, sizeof(*barr), GFP_KERNEL | __GFP_NOFAIL);
 	cpus_read_lock();
-	for_each_online_cpu(cpu) {
-		rtd_bh_barrier_init(&barr[cpu]);
-		pool = rtd_bh_pool_of(cpu, wq);
-		raw_spin_lock_irq(&pool->lock);
-		barr[cpu].work.pool = pool;
-		list_add_tail(&barr[cpu].work.entry, &pool->worklist);
-		rtd_bh_kick(pool);
-		raw_spin_unlock_irq(&pool->lock);
-	}
+	for_each_online_cpu(cpu)
+		for (i = 0; i < 2; i++)
+			rtd_bh_barrier_append(rtd_bh_pool(cpu, i), &barr[2 * cpu + i]);
 	cpus_read_unlock();
-	for (cpu = 0; cpu < nr_cpu_ids; cpu++)
-		if (barr[cpu].work.pool)
-			wait_for_completion(&barr[cpu].done);
+	rtd_debug_hook(RTD_HOOK_BH_FLUSH_QUEUED, wq);
+	for (i = 0; i < 2 * nr_cpu_ids; i++)
+		if (barr[i].work.pool)
+			wait_for_completion(&barr[i].done);
 	kfree(barr);
 }
 EXPORT_SYMBOL_RTDEFER(rtd_flush_workqueue);
@@ -378,17 +386,19 @@ EXPORT_SYMBOL_RTDEFER(rtd_flush_workqueue);
  * @wq: the queue
  *
  * While it drains, only the queue's own callbacks may queue on it (chained
- * work); queueing from anywhere else fails. Delayed items are waited for
- * until their delay ends and they have run.
+ * work); queueing from anywhere else fails, until the last of several
+ * drains going on at once returns. Delayed items are waited for until
+ * their delay ends and they have run.
  *
  * Context: Process context; sleeps.
  */
 void rtd_drain_workqueue(struct rtd_workqueue *wq)
 {
 	might_sleep();
-	WRITE_ONCE(wq->draining, true);
+	atomic_inc(&wq->nr_drainers);
 	wait_var_event(&wq->nr_active, !atomic_read(&wq->nr_active));
-	WRITE_ONCE(wq->draining, false);
+	rtd_debug_hook(RTD_HOOK_BH_DRAINED, wq);
+	atomic_dec(&wq->nr_drainers);
 }
 EXPORT_SYMBOL_RTDEFER(rtd_drain_workqueue);
 

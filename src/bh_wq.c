@@ -129,7 +129,7 @@ static bool rtd_bh_try_pend(struct rtd_work *work)
 /* While a queue drains, only its own callbacks may add to it. */
 static bool rtd_bh_may_queue(struct rtd_workqueue *wq)
 {
-	if (likely(!READ_ONCE(wq->draining)) || rtd_bh_current_wq_is(wq))
+	if (likely(!atomic_read(&wq->nr_drainers)) || rtd_bh_current_wq_is(wq))
 		return true;
 	pr_warn_once("%s is draining: queueing from outside its callbacks refused\n",
 		     wq->name);
@@ -219,7 +219,7 @@ EXPORT_SYMBOL_RTDEFER(rtd_queue_work_on);
  */
 bool rtd_queue_work(struct rtd_workqueue *wq, struct rtd_work *work)
 {
-	rtd_debug_hook(RTD_HOOK_BH_QUEUE_LOCAL);
+	rtd_debug_hook(RTD_HOOK_BH_QUEUE_LOCAL, NULL);
 	return rtd_bh_queue(-1, wq, work);
 }
 EXPORT_SYMBOL_RTDEFER(rtd_queue_work);
@@ -253,7 +253,7 @@ void rtd_delayed_work_timer_fn(struct timer_list *t)
 {
 	struct rtd_delayed_work *dwork = container_of(t, struct rtd_delayed_work, timer);
 
-	rtd_debug_hook(RTD_HOOK_BH_DELAY_END);
+	rtd_debug_hook(RTD_HOOK_BH_DELAY_END, NULL);
 	rtd_bh_queue_pended(dwork->work.wq, &dwork->work, dwork->cpu);
 }
 EXPORT_SYMBOL_RTDEFER(rtd_delayed_work_timer_fn);

@@ -14,16 +14,46 @@ enum rtd_debug_hook_id {
 	RTD_HOOK_BH_QUEUE_LOCAL,
 	/* a delayed item's timer fired: its callback starts (softirq, IRQs off) */
 	RTD_HOOK_BH_DELAY_END,
+	/* a periodic timer is re-armed after its callback: @arg is a
+	 * struct rtd_hook_rearm
+	 */
+	RTD_HOOK_TIMER_REARM,
+	/* a threaded irq_work callback returned: @arg is the item */
+	RTD_HOOK_IW_CALLBACK_DONE,
+	/* rtdefer frees an object of its own: @arg is a struct rtd_hook_free */
+	RTD_HOOK_FREE,
+	/* rtd_drain_workqueue() saw its queue empty: @arg is the queue */
+	RTD_HOOK_BH_DRAINED,
+	/* a timer's hardirq part, its check passed: @arg is the timer */
+	RTD_HOOK_TIMER_HARD,
+	/* rtd_flush_workqueue() queued its barriers: @arg is the queue */
+	RTD_HOOK_BH_FLUSH_QUEUED,
 	RTD_NR_DEBUG_HOOKS
 };
 
-typedef void (*rtd_debug_hook_fn)(void);
+/* RTD_HOOK_FREE: the object and its size */
+struct rtd_hook_free {
+	const void *obj;
+	size_t size;
+};
+
+/* RTD_HOOK_TIMER_REARM: the timer and the hrtimer mode of its re-arm */
+struct rtd_hook_rearm {
+	const void *timer;
+	int mode;
+};
+
+typedef void (*rtd_debug_hook_fn)(void *arg);
 
 #ifdef RTD_DEBUG_HOOKS
-void rtd_debug_hook(enum rtd_debug_hook_id id);
+void rtd_debug_hook(enum rtd_debug_hook_id id, void *arg);
 int rtd_debug_set_hook(enum rtd_debug_hook_id id, rtd_debug_hook_fn fn);
+void rtd_debug_hold_unload(void);
+void rtd_debug_stop_window(void);
 #else
-static inline void rtd_debug_hook(enum rtd_debug_hook_id id) { }
+static inline void rtd_debug_hook(enum rtd_debug_hook_id id, void *arg) { }
+static inline void rtd_debug_hold_unload(void) { }
+static inline void rtd_debug_stop_window(void) { }
 #endif
 
 #endif /* RTDEFER_DEBUG_HOOK_H */

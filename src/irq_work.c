@@ -12,7 +12,7 @@
  *            on, not NMI), else @hard_kick, whose handler wakes the thread;
  *  - lazy:   the kernel LAZY irq_work @lazy_kick, which the kernel runs at
  *            the next tick or at once when the tick is stopped, and whose
- *            handler wakes the thread.
+ *            handler wakes the thread (@hard_kick on a CPU going down).
  * Remote queueing adds to the target CPU's list and kicks that CPU: the
  * thread is woken directly, or an IPI (smp_call_function_single_async) queues
  * the target's @hard_kick there.
@@ -38,6 +38,7 @@
 #include <rtdefer/irq_work.h>
 
 #include "compat/compat.h"
+#include "debug_hook.h"
 #include "internal.h"
 
 struct rtd_iw_cpu {
@@ -48,11 +49,13 @@ struct rtd_iw_cpu {
 	struct irq_work lazy_kick;
 	call_single_data_t csd;
 	atomic_t csd_queued;
+	bool lazy_ok;
 };
 
 static DEFINE_PER_CPU(struct rtd_iw_cpu, rtd_iw);
 static DEFINE_PER_CPU(struct task_struct *, rtd_iw_task);
 static enum cpuhp_state rtd_iw_hp_state;
+static enum cpuhp_state rtd_iw_online_state;
 
 static void rtd_iw_wake_thread(unsigned int cpu)
 {
@@ -77,6 +80,8 @@ static bool rtd_iw_claim(struct rtd_irq_work *work, int *flags)
 static void rtd_iw_run_one(struct rtd_irq_work *work)
 {
 	rtd_irq_work_fn_t fn = work->func;
+	/* read while PENDING keeps a new queueing from writing it */
+	u64 queued_ns = work->queued_ns;
 
 	/*
 	 * Count the run and clear PENDING in one fully ordered step: from
@@ -84,9 +89,10 @@ static void rtd_iw_run_one(struct rtd_irq_work *work)
 	 * count drops.
 	 */
 	atomic_add_return(RTD_IRQ_WORK_RUN_ONE - RTD_IRQ_WORK_PENDING, &work->flags);
-	rtd_obs_start(RTD_FAC_IRQ_WORK, fn, work->queued_ns);
+	rtd_obs_start(RTD_FAC_IRQ_WORK, fn, queued_ns);
 	fn(work);
 	rtd_obs_end(RTD_FAC_IRQ_WORK, fn);
+	rtd_debug_hook(RTD_HOOK_IW_CALLBACK_DONE, work);
 	/* The callback's effects are visible before the item reads idle. */
 	smp_mb__before_atomic();
 	atomic_sub(RTD_IRQ_WORK_RUN_ONE, &work->flags);
@@ -132,8 +138,16 @@ static void rtd_iw_csd_fn(void *info)
 {
 	struct rtd_iw_cpu *c = info;
 
-	atomic_set(&c->csd_queued, 0);
 	irq_work_queue(&c->hard_kick);
+	/*
+	 * Cleared after the kick is claimed, so that exit, once it reads it
+	 * clear, finds the kick busy and waits for it. A remote queueing that
+	 * still reads it set relies on this kick, which runs after this
+	 * handler returns: full barriers here and in rtd_iw_queue_remote()'s
+	 * atomic_xchg() after its llist_add() order its item before the
+	 * kick's llist_del_all().
+	 */
+	atomic_xchg(&c->csd_queued, 0);
 }
 
 static bool rtd_iw_can_wake(void)
@@ -152,7 +166,7 @@ static void rtd_iw_queue_local(struct rtd_irq_work *work, int flags)
 			irq_work_queue(&c->hard_kick);
 	} else if (flags & RTD_IRQ_WORK_LAZY) {
 		if (llist_add(&work->llnode, &c->lazy))
-			irq_work_queue(&c->lazy_kick);
+			irq_work_queue(READ_ONCE(c->lazy_ok) ? &c->lazy_kick : &c->hard_kick);
 	} else if (llist_add(&work->llnode, &c->thread)) {
 		if (rtd_iw_can_wake())
 			rtd_iw_wake_thread(smp_processor_id());
@@ -311,6 +325,31 @@ static void rtd_iw_adopt(struct llist_head *from, struct llist_head *to,
 	irq_work_queue(kick);
 }
 
+/* cpuhp online, on @cpu: the kernel runs lazy kicks there again. */
+static int rtd_iw_cpu_online(unsigned int cpu)
+{
+	WRITE_ONCE(per_cpu_ptr(&rtd_iw, cpu)->lazy_ok, true);
+	return 0;
+}
+
+/*
+ * cpuhp teardown, on @cpu going down, before its kthreads park. On
+ * PREEMPT_RT only the kernel's irq_work/N runs a kernel LAZY irq_work: a
+ * lazy kick queued after that thread parked would stay claimed on the dead
+ * CPU, and exit would wait for it until the CPU returns. So LAZY items kick
+ * through @hard_kick from now on (a HARD irq_work, which the CPU runs until
+ * it dies), and the lazy kick queued before is waited for here. Same CPU
+ * as every queueing of it: no barrier needed.
+ */
+static int rtd_iw_cpu_down_prep(unsigned int cpu)
+{
+	struct rtd_iw_cpu *c = per_cpu_ptr(&rtd_iw, cpu);
+
+	WRITE_ONCE(c->lazy_ok, false);
+	irq_work_sync(&c->lazy_kick);
+	return 0;
+}
+
 /* cpuhp teardown, on a live CPU after @cpu died. */
 static int rtd_iw_cpu_dead(unsigned int cpu)
 {
@@ -345,7 +384,8 @@ static void rtd_iw_sync_kicks(void)
 	for_each_possible_cpu(cpu) {
 		struct rtd_iw_cpu *c = per_cpu_ptr(&rtd_iw, cpu);
 
-		while (atomic_read(&c->csd_queued))
+		/* pairs with the atomic_xchg() in rtd_iw_csd_fn() */
+		while (atomic_read_acquire(&c->csd_queued))
 			schedule_timeout_uninterruptible(1);
 		irq_work_sync(&c->hard_kick);
 		irq_work_sync(&c->lazy_kick);
@@ -373,8 +413,15 @@ int rtd_irq_work_init(void)
 	if (ret < 0)
 		goto err_threads;
 	rtd_iw_hp_state = ret;
+	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "rtdefer/irq_work:online",
+				rtd_iw_cpu_online, rtd_iw_cpu_down_prep);
+	if (ret < 0)
+		goto err_dead;
+	rtd_iw_online_state = ret;
 	return 0;
 
+err_dead:
+	cpuhp_remove_state_nocalls(rtd_iw_hp_state);
 err_threads:
 	rtd_pcpu_class_unregister(&rtd_iw_class);
 	return ret;
@@ -390,6 +437,7 @@ err_threads:
  */
 void rtd_irq_work_exit(void)
 {
+	cpuhp_remove_state_nocalls(rtd_iw_online_state);
 	cpuhp_remove_state_nocalls(rtd_iw_hp_state);
 	/* Kicks first: their handlers wake the threads. */
 	rtd_iw_sync_kicks();

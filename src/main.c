@@ -66,6 +66,14 @@ static void __exit rtd_exit(void)
 	rtd_irq_work_exit();
 	rtd_sysfs_exit();
 	rtd_stats_exit();
+	/*
+	 * Tasks may still run rtdefer's code or touch its data after the last
+	 * event exit waits for, preemptible: a bound task after its task_work
+	 * dropped its module reference on rtdefer; on RT, the kernel's
+	 * irq_work/N thread after it marked one of our kicks idle (without
+	 * mainline's 91840be8f710 it then wakes the kick's waiters through it).
+	 */
+	rtd_sync_preempted_tasks();
 	pr_info("unloaded\n");
 }
 

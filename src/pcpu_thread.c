@@ -30,6 +30,7 @@
 #include <linux/sched.h>
 #include <linux/smpboot.h>
 
+#include "debug_hook.h"
 #include "internal.h"
 
 /* What a class knows of its thread on one CPU. */
@@ -166,17 +167,23 @@ void rtd_pcpu_class_get(struct rtd_pcpu_class *c, struct rtd_sched *s)
  * Stop the threads. Every thread is parked first, which runs the class's
  * park callback in the thread itself (where classes run what is still
  * queued), and which 5.10 needs: there, unregistering threads that are not
- * parked WARNs.
+ * parked WARNs. CPU hotplug stays disabled (requests fail with -EBUSY)
+ * until they are unregistered: a CPU coming online in between would unpark
+ * its thread, and smpboot_unregister_percpu_thread() takes the hotplug lock
+ * itself, so the lock cannot be held across both.
  */
 static void rtd_pcpu_threads_stop(struct smp_hotplug_thread *ht)
 {
 	unsigned int cpu;
 
+	cpu_hotplug_disable();
 	cpus_read_lock();
 	for_each_online_cpu(cpu)
 		kthread_park(*per_cpu_ptr(ht->store, cpu));
 	cpus_read_unlock();
+	rtd_debug_stop_window();
 	smpboot_unregister_percpu_thread(ht);
+	cpu_hotplug_enable();
 }
 
 static void rtd_class_list_del(struct rtd_pcpu_class *c)
@@ -234,6 +241,7 @@ err_list:
  * @c: the class
  *
  * Removes the class's sysfs directory, then parks and stops its threads.
+ * CPU hotplug requests made meanwhile fail with -EBUSY.
  *
  * Context: Process context, may sleep.
  */

@@ -47,6 +47,7 @@
 #include <rtdefer/timer.h>
 
 #include "compat/compat.h"
+#include "debug_hook.h"
 #include "internal.h"
 #include "timer_internal.h"
 
@@ -60,6 +61,35 @@ static DEFINE_PER_CPU(struct rtd_ktimers_queue, rtd_ktimers_q);
 static DEFINE_PER_CPU(struct task_struct *, rtd_ktimers_task);
 static enum cpuhp_state rtd_timer_hp_state;
 
+static void rtd_timer_setup(struct rtd_timer *timer,
+			    enum rtd_timer_restart (*fn)(struct rtd_timer *),
+			    clockid_t clockid, enum hrtimer_mode mode, bool on_stack)
+{
+	if (timer->hrt.function == rtd_timer_hard_fn &&
+	    (rtd_timer_active(timer) || READ_ONCE(timer->qcpu))) {
+		rtd_misuse("initialising an active rtd_timer %ps: ignored\n",
+			   timer->function);
+		return;
+	}
+	if (on_stack)
+		rtd_hrtimer_setup_on_stack(&timer->hrt, rtd_timer_hard_fn, clockid,
+					   mode | HRTIMER_MODE_HARD);
+	else
+		rtd_hrtimer_setup(&timer->hrt, rtd_timer_hard_fn, clockid,
+				  mode | HRTIMER_MODE_HARD);
+	timer->function = fn;
+	timer->check = NULL;
+	atomic_set(&timer->state, 0);
+	atomic_set(&timer->cancel_seq, 0);
+	atomic_long_set(&timer->overruns, 0);
+	timer->period = 0;
+	timer->pinned = mode & HRTIMER_MODE_PINNED;
+	timer->binding = NULL;
+	timer->runner = NULL;
+	INIT_LIST_HEAD(&timer->entry);
+	timer->qcpu = 0;
+}
+
 /**
  * rtd_timer_init() - initialise a deferred timer
  * @timer: the timer
@@ -67,6 +97,8 @@ static enum cpuhp_state rtd_timer_hp_state;
  * @clockid: CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_BOOTTIME, ...
  * @mode: HRTIMER_MODE_REL or _ABS, optionally _PINNED; the HARD bit is
  *	  added by rtdefer
+ *
+ * For a timer on the stack use rtd_timer_init_on_stack().
  *
  * Context: Any context; the timer must not be active. Initialising an
  * initialised timer that is armed, has an expiry pending or a callback
@@ -77,26 +109,44 @@ void rtd_timer_init(struct rtd_timer *timer,
 		    enum rtd_timer_restart (*fn)(struct rtd_timer *),
 		    clockid_t clockid, enum hrtimer_mode mode)
 {
-	if (timer->hrt.function == rtd_timer_hard_fn &&
-	    (rtd_timer_active(timer) || READ_ONCE(timer->qcpu))) {
-		rtd_misuse("initialising an active rtd_timer %ps: ignored\n",
-			   timer->function);
-		return;
-	}
-	rtd_hrtimer_setup(&timer->hrt, rtd_timer_hard_fn, clockid,
-			  mode | HRTIMER_MODE_HARD);
-	timer->function = fn;
-	timer->check = NULL;
-	atomic_set(&timer->state, 0);
-	atomic_set(&timer->cancel_seq, 0);
-	atomic_long_set(&timer->overruns, 0);
-	timer->period = 0;
-	timer->binding = NULL;
-	timer->runner = NULL;
-	INIT_LIST_HEAD(&timer->entry);
-	timer->qcpu = 0;
+	rtd_timer_setup(timer, fn, clockid, mode, false);
 }
 EXPORT_SYMBOL_RTDEFER(rtd_timer_init);
+
+/**
+ * rtd_timer_init_on_stack() - initialise a deferred timer on the stack
+ * @timer: the timer, a local variable
+ * @fn: the expiry callback
+ * @clockid: the clock
+ * @mode: HRTIMER_MODE_REL or _ABS, optionally _PINNED
+ *
+ * As rtd_timer_init(), for a timer that lives on the stack, which the
+ * kernel's object debugging (CONFIG_DEBUG_OBJECTS_TIMERS) must be told of.
+ * Once the timer is cancelled, and before the function returns, call
+ * rtd_timer_destroy_on_stack().
+ *
+ * Context: As rtd_timer_init().
+ */
+void rtd_timer_init_on_stack(struct rtd_timer *timer,
+			     enum rtd_timer_restart (*fn)(struct rtd_timer *),
+			     clockid_t clockid, enum hrtimer_mode mode)
+{
+	rtd_timer_setup(timer, fn, clockid, mode, true);
+}
+EXPORT_SYMBOL_RTDEFER(rtd_timer_init_on_stack);
+
+/**
+ * rtd_timer_destroy_on_stack() - end the life of a timer on the stack
+ * @timer: a timer set up with rtd_timer_init_on_stack(), cancelled with
+ *	   rtd_timer_cancel() (and unbound, if it was bound to a task)
+ *
+ * Context: Process context.
+ */
+void rtd_timer_destroy_on_stack(struct rtd_timer *timer)
+{
+	destroy_hrtimer_on_stack(&timer->hrt);
+}
+EXPORT_SYMBOL_RTDEFER(rtd_timer_destroy_on_stack);
 
 /**
  * rtd_timer_set_check() - set the quick check run in hardirq at expiry
@@ -215,6 +265,7 @@ enum hrtimer_restart rtd_timer_hard_fn(struct hrtimer *hrt)
 
 	if (check && !check(timer))
 		return rtd_timer_declined(timer);
+	rtd_debug_hook(RTD_HOOK_TIMER_HARD, timer);
 	if (atomic_fetch_or(RTD_TIMER_PENDING, &timer->state) & RTD_TIMER_PENDING) {
 		atomic_long_inc(&timer->overruns);
 		rtd_stat_add(RTD_FAC_TIMER, RTD_STAT_OVERRUN, 1);
@@ -272,7 +323,12 @@ static void rtd_timer_restart(struct rtd_timer *timer, int seq)
 		if (!(state & RTD_TIMER_SELF_CANCEL))
 			atomic_or(RTD_TIMER_DROPPED, &timer->state);
 	} else if (!(state & RTD_TIMER_TASK_EXITED)) {
-		hrtimer_start_expires(&timer->hrt, HRTIMER_MODE_ABS_HARD);
+		struct rtd_hook_rearm h = {
+			timer, HRTIMER_MODE_ABS_HARD | READ_ONCE(timer->pinned)
+		};
+
+		rtd_debug_hook(RTD_HOOK_TIMER_REARM, &h);
+		hrtimer_start_expires(&timer->hrt, h.mode);
 	}
 }
 
@@ -319,7 +375,8 @@ void rtd_timer_run_claimed(struct rtd_timer *timer)
  *
  * Re-arms an armed timer. An expiry already pending still runs. As for any
  * hrtimer, a timer re-armed while the hardirq part of its last expiry still
- * runs on another CPU stays on that CPU, _PINNED or not. A timer
+ * runs on another CPU stays on that CPU, _PINNED or not. A callback
+ * returning RTD_TIMER_RESTART re-arms it pinned if this start was. A timer
  * never initialised with rtd_timer_init() (its memory zeroed) is not armed:
  * that is reported once as "API misuse".
  *
@@ -332,6 +389,7 @@ void rtd_timer_start_range_ns(struct rtd_timer *timer, ktime_t tim,
 		rtd_misuse("starting an uninitialised rtd_timer: ignored\n");
 		return;
 	}
+	WRITE_ONCE(timer->pinned, mode & HRTIMER_MODE_PINNED);
 	hrtimer_start_range_ns(&timer->hrt, tim, range_ns, mode | HRTIMER_MODE_HARD);
 }
 EXPORT_SYMBOL_RTDEFER(rtd_timer_start_range_ns);
@@ -434,8 +492,9 @@ EXPORT_SYMBOL_RTDEFER(rtd_timer_try_to_cancel);
  * running, in the ktimers thread or the bound task: then the timer may be
  * freed (a bound timer after rtd_timer_unbind_task()). A callback that
  * returns RTD_TIMER_RESTART across the cancel is not re-armed. Called from
- * the timer's own callback it cancels without waiting for itself, and the
- * callback is not re-armed whatever it returns.
+ * the timer's own callback it cancels without waiting for itself (only for
+ * an expiry's hardirq part running on another CPU), the callback is not
+ * re-armed whatever it returns, and no expiry runs it again.
  *
  * Context: Process context; sleeps (not from the callback: then it does not).
  * From atomic context (interrupts off, interrupt context, a spinlock on
@@ -453,7 +512,15 @@ int rtd_timer_cancel(struct rtd_timer *timer)
 	if (READ_ONCE(timer->runner) == current) {
 		atomic_or(RTD_TIMER_SELF_CANCEL, &timer->state);
 		atomic_inc(&timer->cancel_seq);
-		ret = hrtimer_try_to_cancel(&timer->hrt) > 0;
+		/*
+		 * An expiry's hardirq part may run on another CPU right now:
+		 * wait for it (it never waits for us), then take what it
+		 * queued. Without sleeping, take what has been queued so far.
+		 */
+		if (rtd_cannot_sleep())
+			ret = hrtimer_try_to_cancel(&timer->hrt) > 0;
+		else
+			ret = hrtimer_cancel(&timer->hrt);
 		ret |= rtd_timer_unqueue(timer);
 		return rtd_timer_drop_pending(timer) || ret;
 	}
@@ -609,7 +676,8 @@ err_threads:
  *
  * Consumers cancelled their timers in their own exit; expiries still queued
  * run when the threads park. Task work of rtdefer still queued on some task
- * holds a module reference, so this cannot run before it has run.
+ * holds a module reference, so this cannot run before it has run; the RCU
+ * callbacks that drop exited tasks' references are waited for.
  *
  * Context: Module exit, may sleep.
  */
@@ -617,4 +685,5 @@ void rtd_timer_sys_exit(void)
 {
 	cpuhp_remove_state_nocalls(rtd_timer_hp_state);
 	rtd_pcpu_class_unregister(&rtd_ktimers_class);
+	rtd_timer_task_exit();
 }

@@ -17,5 +17,6 @@ void rtd_timer_deliver(struct rtd_timer *timer);
 bool rtd_timer_claim(struct rtd_timer *timer);
 void rtd_timer_run_claimed(struct rtd_timer *timer);
 bool rtd_timer_queue_task(struct rtd_timer *timer);
+void rtd_timer_task_exit(void);
 
 #endif /* RTDEFER_TIMER_INTERNAL_H */

@@ -24,15 +24,16 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 #include <linux/refcount.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/task_work.h>
-#include <rtdefer/irq_work.h>
 #include <rtdefer/timer.h>
 
 #include "compat/compat.h"
+#include "debug_hook.h"
 #include "internal.h"
 #include "timer_internal.h"
 
@@ -42,7 +43,7 @@ struct rtd_timer_binding {
 	struct rtd_timer *timer;
 	struct task_struct *task;
 	struct task_struct *put_task;
-	struct rtd_irq_work put_work;
+	struct rcu_head put_rcu;
 	refcount_t ref;
 	bool queued;
 	struct rcu_head rcu;
@@ -50,18 +51,25 @@ struct rtd_timer_binding {
 
 static void rtd_binding_put(struct rtd_timer_binding *b)
 {
+	struct rtd_hook_free h = { b, sizeof(*b) };
+
 	if (!refcount_dec_and_test(&b->ref))
 		return;
+	rtd_debug_hook(RTD_HOOK_FREE, &h);
 	if (b->task)
 		put_task_struct(b->task);
 	/* an expiry in hardirq may still hold it: see the top of this file */
 	kfree_rcu(b, rcu);
 }
 
-/* Threaded irq_work: drop the task reference outside hardirq context. */
-static void rtd_binding_put_task_fn(struct rtd_irq_work *w)
+/*
+ * RCU callback: drop the task reference outside hardirq context. Not an
+ * irq_work of the binding: its runner would touch the item after this
+ * callback freed it. rtd_timer_task_exit() waits for these callbacks.
+ */
+static void rtd_binding_put_task_rcu(struct rcu_head *head)
 {
-	struct rtd_timer_binding *b = container_of(w, struct rtd_timer_binding, put_work);
+	struct rtd_timer_binding *b = container_of(head, struct rtd_timer_binding, put_rcu);
 
 	put_task_struct(b->put_task);
 	rtd_binding_put(b);
@@ -99,7 +107,7 @@ static void rtd_binding_queue(struct rtd_timer_binding *b)
 	module_put(THIS_MODULE);
 	b->put_task = rtd_binding_task_gone(b);
 	refcount_inc(&b->ref);
-	rtd_irq_work_queue(&b->put_work);
+	call_rcu(&b->put_rcu, rtd_binding_put_task_rcu);
 }
 
 /**
@@ -152,6 +160,7 @@ static void rtd_binding_task_work(struct callback_head *cb)
 		put_task_struct(gone);
 	rtd_binding_put(b);
 	module_put(THIS_MODULE);
+	rtd_debug_hold_unload();
 }
 
 /* Detach the timer from its binding; the caller drops the reference. */
@@ -206,7 +215,6 @@ int rtd_timer_bind_task(struct rtd_timer *timer, struct task_struct *task)
 	}
 	raw_spin_lock_init(&b->lock);
 	init_task_work(&b->cb, rtd_binding_task_work);
-	rtd_init_irq_work(&b->put_work, rtd_binding_put_task_fn);
 	refcount_set(&b->ref, 1);
 	b->timer = timer;
 	get_task_struct(task);
@@ -253,3 +261,18 @@ bool rtd_timer_task_exited(struct rtd_timer *timer)
 	return atomic_read(&timer->state) & RTD_TIMER_TASK_EXITED;
 }
 EXPORT_SYMBOL_RTDEFER(rtd_timer_task_exited);
+
+/**
+ * rtd_timer_task_exit() - wait for the background work of bindings
+ *
+ * Task references of exited tasks are dropped in RCU callbacks, which are
+ * rtdefer's code: they must have run before the module goes. (A task that
+ * ran its task_work still returns through rtdefer's code after dropping
+ * its module reference: rtd_exit() waits for such tasks last.)
+ *
+ * Context: Module exit, may sleep.
+ */
+void rtd_timer_task_exit(void)
+{
+	rcu_barrier();
+}

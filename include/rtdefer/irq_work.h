@@ -11,6 +11,11 @@
  * Claim semantics as mainline: queueing an item that is already pending does
  * nothing and returns false; an item whose callback is running may be queued
  * again and then runs once more.
+ *
+ * Lifetime as mainline: the runner still touches an item after its callback
+ * returned (to mark it idle), so a callback must not free its own item, nor
+ * drop the last reference on an object that contains it. Free an item after
+ * rtd_irq_work_sync() returned.
  */
 #ifndef RTDEFER_IRQ_WORK_H
 #define RTDEFER_IRQ_WORK_H

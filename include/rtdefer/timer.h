@@ -49,6 +49,8 @@ enum rtd_timer_restart {
  * @queued_ns: when the pending expiry was queued, for latency statistics
  * @period: the interval of the callback's last rtd_timer_forward*() while
  *	    the timer is periodic (0 otherwise): a declined check keeps it
+ * @pinned: HRTIMER_MODE_PINNED if the last start was pinned: the re-arm
+ *	    of a periodic timer keeps it
  */
 struct rtd_timer {
 	struct hrtimer hrt;
@@ -63,11 +65,16 @@ struct rtd_timer {
 	struct task_struct *runner;
 	u64 queued_ns;
 	ktime_t period;
+	int pinned;
 };
 
 void rtd_timer_init(struct rtd_timer *timer,
 		    enum rtd_timer_restart (*fn)(struct rtd_timer *),
 		    clockid_t clockid, enum hrtimer_mode mode);
+void rtd_timer_init_on_stack(struct rtd_timer *timer,
+			     enum rtd_timer_restart (*fn)(struct rtd_timer *),
+			     clockid_t clockid, enum hrtimer_mode mode);
+void rtd_timer_destroy_on_stack(struct rtd_timer *timer);
 void rtd_timer_set_check(struct rtd_timer *timer,
 			 bool (*check)(struct rtd_timer *));
 void rtd_timer_start_range_ns(struct rtd_timer *timer, ktime_t tim,

@@ -12,6 +12,7 @@
 #include <linux/hardirq.h>
 #include <linux/hrtimer.h>
 #include <linux/irq_work.h>
+#include <linux/rcupdate.h>
 #include <linux/smp.h>
 #include <linux/timer.h>
 #include <rtdefer/compat-config.h>
@@ -97,6 +98,24 @@ static inline int rtd_timer_delete_sync(struct timer_list *t)
 	return timer_delete_sync(t);
 #else
 	return del_timer_sync(t);
+#endif
+}
+
+/*
+ * Wait until no task is preempted in rtdefer's code, or in kernel code that
+ * still touches rtdefer's data, after the last event module exit can wait
+ * for (see rtd_exit()): an RCU-tasks grace period ends only when every task that was preempted
+ * has switched voluntarily or returned to user space. Kernels without
+ * preemption have no RCU tasks and need nothing here: a task cannot be
+ * preempted there, and the module loader's synchronize_rcu() before it
+ * frees the text waits until it has left.
+ */
+static inline void rtd_sync_preempted_tasks(void)
+{
+#if defined(CONFIG_TASKS_RCU)
+	synchronize_rcu_tasks();
+#elif defined(CONFIG_PREEMPTION)
+#error "rtdefer needs CONFIG_TASKS_RCU on a kernel with CONFIG_PREEMPTION"
 #endif
 }
 

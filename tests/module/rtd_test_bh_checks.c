@@ -287,12 +287,14 @@ static int nonreentrant_show(struct seq_file *m, void *v)
  */
 #define NBUDGET 50
 
-static atomic_t budget_timer_seq;
+static atomic_t budget_timer_seq, budget_timer_fired;
 static struct timer_list budget_timer;
 
+/* Note how many items had run (possibly none: log_seq starts at 0). */
 static void budget_timer_fn(struct timer_list *t)
 {
 	atomic_set(&budget_timer_seq, atomic_read(&log_seq));
+	atomic_set_release(&budget_timer_fired, 1);
 }
 
 static int budget_show(struct seq_file *m, void *v)
@@ -302,8 +304,9 @@ static int budget_show(struct seq_file *m, void *v)
 
 	if (failed(m, r, "no memory"))
 		return 0;
-	timer_setup(&budget_timer, budget_timer_fn, 0);
+	timer_setup(&budget_timer, budget_timer_fn, TIMER_PINNED);
 	atomic_set(&budget_timer_seq, 0);
+	atomic_set(&budget_timer_fired, 0);
 	for (i = 0; i < NBUDGET; i++) {
 		r[i] = rec_new(rtd_system_bh_wq);
 		if (failed(m, r[i], "no memory"))
@@ -318,9 +321,9 @@ static int budget_show(struct seq_file *m, void *v)
 	local_irq_enable();
 	rtd_flush_workqueue(rtd_system_bh_wq);
 	/* a loaded host may end the items before the tick: then the check fails */
-	for (i = 0; i < 50 && !atomic_read(&budget_timer_seq); i++)
+	for (i = 0; i < 50 && !atomic_read_acquire(&budget_timer_fired); i++)
 		msleep(20);
-	if (failed(m, atomic_read(&budget_timer_seq), "timer never fired") ||
+	if (failed(m, atomic_read_acquire(&budget_timer_fired), "timer never fired") ||
 	    failed(m, atomic_read(&budget_timer_seq) - first < NBUDGET - 5,
 		   "timer fired only after item %d of %d",
 		   atomic_read(&budget_timer_seq) - first, NBUDGET))
@@ -542,7 +545,7 @@ static int migrate_to;
 static bool migrate_offline;	/* take the CPU we leave down */
 static int migrate_from;
 
-static void migrate_hook(void)
+static void migrate_hook(void *arg)
 {
 	if (current != migrate_task)
 		return;
@@ -630,7 +633,7 @@ static atomic_t delay_hook_armed, delay_hook_in, flush_returned;
  * and on CPU 0 (spinning in the flush), jiffies stand still, and so does
  * local_clock() where sched_clock is jiffies-based (TCG on 5.10 and 6.1).
  */
-static void delay_end_hook(void)
+static void delay_end_hook(void *arg)
 {
 	u64 end = ktime_get_mono_fast_ns() + NSEC_PER_SEC;
 
@@ -986,6 +989,153 @@ out:
 }
 
 /*
+ * An item whose callback runs on CPU 1's normal pool is queued on a highpri
+ * queue: it goes behind itself, on the normal pool. Flushing the highpri
+ * queue must wait for that run too. The first run lasts past the pool's
+ * budget and until the flush (on CPU 0) queued its barriers (debug hook),
+ * so that the pool yields and CPU 1's highpri pool runs before the second
+ * run; the second run spins until the flush returned (at most 1 s).
+ */
+static struct {
+	struct rtd_work work;
+	struct rtd_workqueue *hi;
+	atomic_t runs, second_done, requeued, barriers, flush_returned;
+} bf;
+
+static void bf_spin(atomic_t *until, u64 min_ns, u64 max_ns)
+{
+	u64 start = ktime_get_mono_fast_ns(), now = start;
+
+	while ((!atomic_read(until) || now - start < min_ns) && now - start < max_ns) {
+		cpu_relax();
+		now = ktime_get_mono_fast_ns();
+	}
+}
+
+static void bf_fn(struct rtd_work *work)
+{
+	if (atomic_inc_return(&bf.runs) == 1) {
+		atomic_set(&bf.requeued, rtd_queue_work(bf.hi, work) ? 1 : 2);
+		/* past the pass's budget (2 ms by default) */
+		bf_spin(&bf.barriers, 10 * NSEC_PER_MSEC, 5 * NSEC_PER_SEC);
+		return;
+	}
+	bf_spin(&bf.flush_returned, 0, NSEC_PER_SEC);
+	atomic_set(&bf.second_done, 1);
+}
+
+static void bf_flush_hook(void *arg)
+{
+	if (arg == bf.hi)
+		atomic_set(&bf.barriers, 1);
+}
+
+static void behind_flush_run(struct seq_file *m)
+{
+	int i;
+
+	if (failed(m, rtd_queue_work_on(1, rtd_system_bh_wq, &bf.work), "not queued"))
+		return;
+	for (i = 0; i < 10000 && !atomic_read(&bf.requeued); i++)
+		usleep_range(500, 1000);
+	if (failed(m, atomic_read(&bf.requeued) == 1, "re-queue on the highpri queue: %d",
+		   atomic_read(&bf.requeued)))
+		return;
+	rtd_flush_workqueue(bf.hi);
+	atomic_set(&bf.flush_returned, 1);
+	if (!failed(m, atomic_read(&bf.second_done),
+		    "flush returned before the run it should wait for ended"))
+		seq_puts(m, "ok\n");
+}
+
+static int behind_flush_show(struct seq_file *m, void *v)
+{
+	if (failed(m, cpu_online(1), "needs CPU 1"))
+		return 0;
+	bf.hi = rtd_alloc_bh_workqueue("rtd_test_hi", RTD_WQ_HIGHPRI);
+	if (failed(m, bf.hi, "no memory"))
+		return 0;
+	RTD_INIT_WORK(&bf.work, bf_fn);
+	atomic_set(&bf.runs, 0);
+	atomic_set(&bf.second_done, 0);
+	atomic_set(&bf.requeued, 0);
+	atomic_set(&bf.flush_returned, 0);
+	atomic_set(&bf.barriers, 0);
+	rtd_debug_set_hook(RTD_HOOK_BH_FLUSH_QUEUED, bf_flush_hook);
+	/* flush from CPU 0, while CPU 1's softirq runs the item */
+	set_cpus_allowed_ptr(current, cpumask_of(0));
+	behind_flush_run(m);
+	set_cpus_allowed_ptr(current, cpu_possible_mask);
+	rtd_debug_set_hook(RTD_HOOK_BH_FLUSH_QUEUED, NULL);
+	rtd_cancel_work_sync(&bf.work);
+	rtd_destroy_workqueue(bf.hi);
+	return 0;
+}
+
+/*
+ * Two drains of one queue at once: while either still drains, queueing from
+ * outside is refused. The first drainer is held (debug hook) after it saw
+ * the queue empty; the second returns; the first still drains.
+ */
+static struct task_struct *held_drainer;
+static DECLARE_COMPLETION(drainer_held);
+static DECLARE_COMPLETION(drainer_go);
+
+static void drained_hook(void *arg)
+{
+	if (current != READ_ONCE(held_drainer))
+		return;
+	complete(&drainer_held);
+	wait_for_completion(&drainer_go);
+}
+
+static int held_drain(void *wq)
+{
+	rtd_drain_workqueue(wq);
+	return 0;
+}
+
+static void two_drains(struct seq_file *m, struct rtd_workqueue *wq, struct rec *r)
+{
+	struct task_struct *t = kthread_create(held_drain, wq, "rtd_drainer");
+
+	if (failed(m, !IS_ERR(t), "no thread"))
+		return;
+	get_task_struct(t);
+	WRITE_ONCE(held_drainer, t);
+	wake_up_process(t);
+	wait_for_completion(&drainer_held);
+	rtd_drain_workqueue(wq);
+	if (!failed(m, !rtd_queue_work(wq, &r->dw.work),
+		    "queued from outside while another drain went on"))
+		seq_puts(m, "ok\n");
+	complete(&drainer_go);
+	kthread_stop(t);
+	put_task_struct(t);
+	WRITE_ONCE(held_drainer, NULL);
+}
+
+static int two_drains_show(struct seq_file *m, void *v)
+{
+	struct rtd_workqueue *wq = rtd_alloc_bh_workqueue("rtd_test_drains", 0);
+	struct rec *r = rec_new(wq);
+
+	if (failed(m, wq && r, "no memory"))
+		goto out;
+	reinit_completion(&drainer_held);
+	reinit_completion(&drainer_go);
+	rtd_debug_set_hook(RTD_HOOK_BH_DRAINED, drained_hook);
+	two_drains(m, wq, r);
+	rtd_debug_set_hook(RTD_HOOK_BH_DRAINED, NULL);
+	rtd_flush_workqueue(wq);
+out:
+	rec_free(r);
+	if (wq)
+		rtd_destroy_workqueue(wq);
+	return 0;
+}
+
+/*
  * Hotplug: a producer on CPU 0 keeps queueing 10000 items onto CPU 1 (and
  * its own CPU) until "hotplug_stop"; user space takes CPU 1 down and up, and
  * ends with it down. Every queueing must be matched by exactly one run.
@@ -1111,6 +1261,8 @@ static const struct rtd_check checks[] = {
 	{ "disable_storm", disable_storm_show },
 	{ "remote", remote_show },
 	{ "drain_destroy", drain_destroy_show },
+	{ "two_drains", two_drains_show },
+	{ "behind_flush", behind_flush_show },
 	{ "hotplug_start", hotplug_start_show },
 	{ "hotplug_stop", hotplug_stop_show },
 	{ "load", load_show },

@@ -14,6 +14,7 @@
 #include <linux/delay.h>
 #include <linux/hrtimer.h>
 #include <linux/interrupt.h>
+#include <linux/kprobes.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/sched.h>
@@ -658,6 +659,79 @@ out:
 }
 
 /*
+ * A LAZY item queued on a CPU going down after every per-CPU kthread of it
+ * parked (the kernel's irq_work/N included): a kretprobe on
+ * smpboot_park_threads() queues it from the CPU's hotplug thread right
+ * there. On PREEMPT_RT only irq_work/N runs the kernel's lazy irq_work, so
+ * a kernel LAZY kick queued now would stay claimed on the dead CPU, and
+ * rtdefer's exit would wait for it until the CPU returns. "strand_arm"
+ * arms the probe; user space takes CPU 1 down; "strand_result" waits until
+ * the item ran (on another CPU); then both modules go with CPU 1 down.
+ */
+static atomic_t strand_armed, strand_queued, strand_ran;
+static bool strand_registered;
+
+static void strand_fn(struct rtd_irq_work *w)
+{
+	atomic_inc(&strand_ran);
+}
+
+static struct rtd_irq_work strand_item = RTD_IRQ_WORK_INIT_LAZY(strand_fn);
+
+static int strand_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	if (smp_processor_id() == 1 && atomic_xchg(&strand_armed, 0))
+		atomic_set(&strand_queued, rtd_irq_work_queue(&strand_item) ? 1 : 2);
+	return 0;
+}
+
+static struct kretprobe strand_probe = {
+	.kp.symbol_name = "smpboot_park_threads",
+	.handler = strand_ret,
+};
+
+static void strand_disarm(void)
+{
+	atomic_set(&strand_armed, 0);
+	if (strand_registered)
+		unregister_kretprobe(&strand_probe);
+	strand_registered = false;
+}
+
+static int strand_arm_show(struct seq_file *m, void *v)
+{
+	int ret;
+
+	if (failed(m, cpu_online(1), "CPU 1 must be online"))
+		return 0;
+	atomic_set(&strand_queued, 0);
+	atomic_set(&strand_ran, 0);
+	ret = register_kretprobe(&strand_probe);
+	if (failed(m, !ret, "kretprobe on smpboot_park_threads: %d", ret))
+		return 0;
+	strand_registered = true;
+	atomic_set(&strand_armed, 1);
+	seq_puts(m, "ok\n");
+	return 0;
+}
+
+static int strand_result_show(struct seq_file *m, void *v)
+{
+	int i;
+
+	for (i = 0; i < 10000 && !atomic_read(&strand_ran); i++)
+		usleep_range(500, 1000);
+	strand_disarm();
+	if (failed(m, atomic_read(&strand_queued) == 1,
+		   "not queued from CPU 1's parking (%d)", atomic_read(&strand_queued)) ||
+	    failed(m, atomic_read(&strand_ran) == 1, "ran %d times, want 1",
+		   atomic_read(&strand_ran)))
+		return 0;
+	seq_puts(m, "ok\n");
+	return 0;
+}
+
+/*
  * Unload while busy: "busy" queues threaded items whose callbacks sleep;
  * module exit must wait for them (rtd_irq_work_sync), or their text would
  * be gone under them.
@@ -698,6 +772,8 @@ static const struct rtd_check checks[] = {
 	{ "hotplug_start", hotplug_start_show },
 	{ "hotplug_stop", hotplug_stop_show },
 	{ "busy", busy_show },
+	{ "strand_arm", strand_arm_show },
+	{ "strand_result", strand_result_show },
 };
 
 static struct dentry *dir;
@@ -713,6 +789,7 @@ static void __exit rtd_test_iw_exit(void)
 	int i;
 
 	debugfs_remove_recursive(dir);
+	strand_disarm();
 	if (hp_producer) {
 		long queued = 0;
 

@@ -40,7 +40,10 @@ static bool runs_reach(int n)
 	return atomic_read(&runs) == n;
 }
 
-/* Queueing never-initialised (zeroed) items: ignored, nothing pending. */
+/*
+ * Queueing never-initialised (zeroed) items: ignored, nothing pending. The
+ * timer is on the stack: rtd_timer_init_on_stack() tells debug objects.
+ */
 static int uninit_show(struct seq_file *m, void *v)
 {
 	struct rtd_irq_work iw = {};
@@ -61,16 +64,16 @@ static int uninit_show(struct seq_file *m, void *v)
 	atomic_set(&runs, 0);
 	rtd_init_irq_work(&iw, iw_fn);
 	RTD_INIT_WORK(&w, bh_fn);
-	rtd_timer_init(&t, t_fn, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	rtd_timer_init_on_stack(&t, t_fn, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	rtd_irq_work_queue(&iw);
 	rtd_queue_work(rtd_system_bh_wq, &w);
 	rtd_timer_start(&t, ms_to_ktime(1), HRTIMER_MODE_REL);
-	if (failed(m, runs_reach(3), "%d of 3 callbacks ran after init", atomic_read(&runs)))
-		return 0;
+	if (!failed(m, runs_reach(3), "%d of 3 callbacks ran after init", atomic_read(&runs)))
+		seq_puts(m, "ok\n");
 	rtd_irq_work_sync(&iw);
 	rtd_cancel_work_sync(&w);
 	rtd_timer_cancel(&t);
-	seq_puts(m, "ok\n");
+	rtd_timer_destroy_on_stack(&t);
 	return 0;
 }
 
@@ -78,8 +81,9 @@ static int uninit_show(struct seq_file *m, void *v)
 static int atomic_show(struct seq_file *m, void *v)
 {
 	struct rtd_workqueue *wq = rtd_alloc_bh_workqueue("rtd_misuse", 0);
+	/* not on the stack: debug objects track timers (see uninit_show) */
+	static struct rtd_timer t;
 	struct rtd_irq_work iw;
-	struct rtd_timer t;
 	struct rtd_work w;
 	int ret[2], i;
 
@@ -116,7 +120,7 @@ out:
 /* Destroying a queue with items pending or waiting: they run first. */
 static int destroy_show(struct seq_file *m, void *v)
 {
-	struct rtd_delayed_work dw;
+	static struct rtd_delayed_work dw;	/* its timer_list: not on the stack */
 	struct rtd_work w[3];
 	int i, round;
 
@@ -144,10 +148,11 @@ static int destroy_show(struct seq_file *m, void *v)
 /* Initialising items that are still queued: refused, the item runs once. */
 static int double_init_show(struct seq_file *m, void *v)
 {
-	struct rtd_delayed_work dw;
+	/* not on the stack: debug objects track their timers */
+	static struct rtd_delayed_work dw;
+	static struct rtd_timer t;
 	struct rtd_irq_work iw;
 	struct rtd_work w;
-	struct rtd_timer t;
 	bool pend[3];
 	int i;
 

@@ -16,6 +16,7 @@
 #include <rtdefer/rtdefer.h>
 #include <compat/compat.h>
 
+#include "debug_hook.h"
 #include "rtd_check.h"
 
 /* A timer that records how its expiries went. */
@@ -221,6 +222,69 @@ static int periodic_show(struct seq_file *m, void *v)
 		goto out;
 	seq_printf(m, "ok %lu overruns\n", rtd_timer_overruns(&p->t));
 out:
+	probe_free(p);
+	return 0;
+}
+
+/*
+ * A periodic timer keeps the _PINNED of its start when the callback re-arms
+ * it (else, on a nohz_full CPU, the hrtimer core moves it to a housekeeping
+ * CPU at the first period). The oracle is the mode of the re-arm, seen by a
+ * debug hook: the migration itself needs an isolated CPU to show.
+ */
+static struct {
+	const void *timer;
+	atomic_t rearms, pinned;
+} rearm_seen;
+
+static void rearm_hook(void *arg)
+{
+	struct rtd_hook_rearm *h = arg;
+
+	if (h->timer != READ_ONCE(rearm_seen.timer))
+		return;
+	atomic_inc(&rearm_seen.rearms);
+	if (h->mode & HRTIMER_MODE_PINNED)
+		atomic_inc(&rearm_seen.pinned);
+}
+
+/* Run @p three periods from a start in @mode; the re-arms seen, pinned or not. */
+static int rearm_modes(struct probe *p, enum hrtimer_mode mode, int *pinned)
+{
+	atomic_set(&rearm_seen.rearms, 0);
+	atomic_set(&rearm_seen.pinned, 0);
+	WRITE_ONCE(rearm_seen.timer, &p->t);
+	atomic_set(&p->runs, 0);
+	p->periods = 3;
+	p->period = ms_to_ktime(1);
+	rtd_timer_start(&p->t, ms_to_ktime(1), mode);
+	probe_wait(p, 3);
+	rtd_timer_cancel(&p->t);
+	WRITE_ONCE(rearm_seen.timer, NULL);
+	*pinned = atomic_read(&rearm_seen.pinned);
+	return atomic_read(&rearm_seen.rearms);
+}
+
+static int pinned_restart_show(struct seq_file *m, void *v)
+{
+	struct probe *p = probe_new(CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	int rearms, pinned;
+
+	if (failed(m, p, "no memory"))
+		return 0;
+	rtd_debug_set_hook(RTD_HOOK_TIMER_REARM, rearm_hook);
+	rearms = rearm_modes(p, HRTIMER_MODE_REL_PINNED, &pinned);
+	if (failed(m, rearms >= 2, "pinned: %d re-arms, want >= 2", rearms) ||
+	    failed(m, pinned == rearms, "pinned: %d of %d re-arms dropped _PINNED",
+		   rearms - pinned, rearms))
+		goto out;
+	rearms = rearm_modes(p, HRTIMER_MODE_REL, &pinned);
+	if (failed(m, rearms >= 2, "not pinned: %d re-arms, want >= 2", rearms) ||
+	    failed(m, !pinned, "not pinned: %d of %d re-arms pinned", pinned, rearms))
+		goto out;
+	seq_puts(m, "ok\n");
+out:
+	rtd_debug_set_hook(RTD_HOOK_TIMER_REARM, NULL);
 	probe_free(p);
 	return 0;
 }
@@ -522,13 +586,26 @@ static int task_result_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+/* A new probe bound to the reading task, or NULL (and the reason in @m). */
+static struct probe *probe_bound_to_current(struct seq_file *m)
+{
+	struct probe *p = probe_new(CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+
+	if (failed(m, p, "no memory"))
+		return NULL;
+	if (failed(m, !rtd_timer_bind_task(&p->t, current), "bind failed")) {
+		probe_free(p);
+		return NULL;
+	}
+	return p;
+}
+
 static int exit_arm_show(struct seq_file *m, void *v)
 {
 	if (failed(m, !exit_probe, "previous exit check not collected"))
 		return 0;
-	exit_probe = probe_new(CLOCK_MONOTONIC, HRTIMER_MODE_REL);
-	if (failed(m, exit_probe, "no memory") ||
-	    failed(m, !rtd_timer_bind_task(&exit_probe->t, current), "bind failed"))
+	exit_probe = probe_bound_to_current(m);
+	if (!exit_probe)
 		return 0;
 	exit_probe->periods = INT_MAX;
 	exit_probe->period = ms_to_ktime(2);
@@ -554,6 +631,240 @@ static int exit_result_show(struct seq_file *m, void *v)
 out:
 	probe_free(exit_probe);
 	exit_probe = NULL;
+	return 0;
+}
+
+/*
+ * A timer bound to a task that exited expires: the hardirq part finds the
+ * task gone and drops the binding's task reference in the background. The
+ * consumer unbinds before that ran, so the background put is the last
+ * reference and frees the binding. Whatever runs it must not touch the
+ * binding after that: a threaded irq_work item inside the binding, freed by
+ * its own callback, would be written to by the runner after its callback
+ * returned. Debug hooks see every free of a binding and the end of every
+ * irq_work callback. CPU 1's irq_work thread is held busy by a blocker so
+ * that the unbind comes first.
+ */
+static struct {
+	const void *obj;
+	size_t size;
+	atomic_t frees, own;
+} freed;
+
+static void free_hook(void *arg)
+{
+	struct rtd_hook_free *h = arg;
+
+	WRITE_ONCE(freed.size, h->size);
+	WRITE_ONCE(freed.obj, h->obj);
+	atomic_inc(&freed.frees);
+}
+
+static void iw_done_hook(void *arg)
+{
+	const char *obj = READ_ONCE(freed.obj);
+
+	if (obj && (const char *)arg >= obj && (const char *)arg < obj + READ_ONCE(freed.size))
+		atomic_inc(&freed.own);
+}
+
+static DECLARE_COMPLETION(blocker_go);
+static atomic_t blocker_runs;
+
+static void blocker_fn(struct rtd_irq_work *w)
+{
+	wait_for_completion(&blocker_go);
+	atomic_inc(&blocker_runs);
+}
+
+static int exit_quickly(void *arg)
+{
+	return 0;
+}
+
+/* Bind @p to a kthread, which then exits (its exit_task_work() done). */
+static struct task_struct *bound_exited_task(struct probe *p)
+{
+	struct task_struct *t = kthread_create(exit_quickly, NULL, "rtd_exits");
+	int i;
+
+	if (IS_ERR(t))
+		return NULL;
+	get_task_struct(t);
+	if (rtd_timer_bind_task(&p->t, t)) {
+		kthread_stop(t);
+		put_task_struct(t);
+		return NULL;
+	}
+	wake_up_process(t);
+	for (i = 0; i < 10000 && !READ_ONCE(t->exit_state); i++)
+		usleep_range(500, 1000);
+	return t;
+}
+
+static void exited_unbind_run(struct seq_file *m, struct probe *p, struct task_struct *t)
+{
+	struct rtd_irq_work blocker = RTD_IRQ_WORK_INIT(blocker_fn);
+	int i, frees;
+
+	if (failed(m, READ_ONCE(t->exit_state), "the bound task never exited") ||
+	    failed(m, rtd_irq_work_queue_on(&blocker, 1), "blocker not queued"))
+		return;
+	rtd_timer_start(&p->t, ms_to_ktime(1), HRTIMER_MODE_REL_PINNED);
+	for (i = 0; i < 10000 && !rtd_timer_task_exited(&p->t); i++)
+		usleep_range(500, 1000);
+	frees = atomic_read(&freed.frees);
+	rtd_timer_unbind_task(&p->t);
+	complete(&blocker_go);
+	rtd_irq_work_sync(&blocker);
+	/* the background put ran once the blocker let go: wait for it */
+	for (i = 0; i < 10000 && atomic_read(&freed.frees) == frees; i++)
+		usleep_range(500, 1000);
+	if (failed(m, atomic_read(&freed.frees) > frees, "the binding was never freed") ||
+	    failed(m, !atomic_read(&freed.own),
+		   "an irq_work item freed by its own callback (then written to)"))
+		return;
+	seq_puts(m, "ok\n");
+}
+
+static int exited_unbind_show(struct seq_file *m, void *v)
+{
+	struct probe *p = probe_new(CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	struct task_struct *t;
+
+	if (failed(m, p, "no memory") || failed(m, cpu_online(1), "needs CPU 1"))
+		goto out;
+	reinit_completion(&blocker_go);
+	atomic_set(&freed.frees, 0);
+	atomic_set(&freed.own, 0);
+	WRITE_ONCE(freed.obj, NULL);
+	rtd_debug_set_hook(RTD_HOOK_FREE, free_hook);
+	rtd_debug_set_hook(RTD_HOOK_IW_CALLBACK_DONE, iw_done_hook);
+	t = bound_exited_task(p);
+	if (!failed(m, t, "no task to bind")) {
+		exited_unbind_run(m, p, t);
+		put_task_struct(t);
+	}
+	rtd_debug_set_hook(RTD_HOOK_IW_CALLBACK_DONE, NULL);
+	rtd_debug_set_hook(RTD_HOOK_FREE, NULL);
+	/* the hooks ran in other contexts: let every such call return */
+	synchronize_rcu();
+out:
+	probe_free(p);
+	return 0;
+}
+
+/*
+ * A callback cancels its own timer while the timer's hardirq part runs on
+ * another CPU (the callback re-armed it there through a helper thread on
+ * CPU 1; a debug hook holds that hardirq part until the cancel returned,
+ * at most 1 s). The cancel must not let that expiry run the callback again.
+ */
+static struct {
+	struct rtd_timer t;
+	struct completion start_on_1, hard_in;
+	atomic_t runs, cancel_returned;
+} sc;
+
+static void sc_hard_hook(void *arg)
+{
+	u64 end = ktime_get_mono_fast_ns() + NSEC_PER_SEC;
+
+	if (arg != &sc.t || raw_smp_processor_id() != 1 || atomic_read(&sc.runs) != 1)
+		return;
+	complete(&sc.hard_in);
+	while (!atomic_read(&sc.cancel_returned) && ktime_get_mono_fast_ns() < end)
+		cpu_relax();
+}
+
+static enum rtd_timer_restart sc_fn(struct rtd_timer *t)
+{
+	if (atomic_inc_return(&sc.runs) != 1)
+		return RTD_TIMER_NORESTART;
+	complete(&sc.start_on_1);
+	wait_for_completion(&sc.hard_in);
+	rtd_timer_cancel(t);
+	atomic_set(&sc.cancel_returned, 1);
+	return RTD_TIMER_NORESTART;
+}
+
+static int sc_starter(void *arg)
+{
+	wait_for_completion(&sc.start_on_1);
+	rtd_timer_start(&sc.t, ns_to_ktime(1000), HRTIMER_MODE_REL_PINNED);
+	return 0;
+}
+
+static int self_cancel_race_show(struct seq_file *m, void *v)
+{
+	struct task_struct *k;
+	int i;
+
+	if (failed(m, cpu_online(1), "needs CPU 1"))
+		return 0;
+	rtd_timer_init(&sc.t, sc_fn, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	init_completion(&sc.start_on_1);
+	init_completion(&sc.hard_in);
+	atomic_set(&sc.runs, 0);
+	atomic_set(&sc.cancel_returned, 0);
+	k = kthread_create(sc_starter, NULL, "rtd_sc");
+	if (failed(m, !IS_ERR(k), "no thread"))
+		return 0;
+	kthread_bind(k, 1);
+	get_task_struct(k);
+	wake_up_process(k);
+	rtd_debug_set_hook(RTD_HOOK_TIMER_HARD, sc_hard_hook);
+	rtd_timer_start(&sc.t, ns_to_ktime(1000), HRTIMER_MODE_REL);
+	/* the hardirq part done, and whatever it left for a thread */
+	for (i = 0; i < 10000 && (!atomic_read(&sc.cancel_returned) ||
+				  rtd_timer_active(&sc.t)); i++)
+		usleep_range(500, 1000);
+	complete(&sc.start_on_1);	/* if the callback never ran */
+	kthread_stop(k);
+	put_task_struct(k);
+	complete(&sc.hard_in);
+	rtd_timer_cancel(&sc.t);
+	rtd_debug_set_hook(RTD_HOOK_TIMER_HARD, NULL);
+	synchronize_rcu();
+	if (!failed(m, atomic_read(&sc.runs) == 1,
+		    "the callback ran %d times: once more after it cancelled itself",
+		    atomic_read(&sc.runs)))
+		seq_puts(m, "ok\n");
+	return 0;
+}
+
+/*
+ * hold_bind binds a timer to the reading task; hold_start, read by another
+ * task, lets it expire: the bound task runs the expiry on its next return
+ * to user space, then drops its module reference on rtdefer. See
+ * unload_waits_for_a_task_leaving_rtdefer in tests/selftests/rtd_timer.c.
+ */
+static struct probe *hold_probe;
+
+static int hold_bind_show(struct seq_file *m, void *v)
+{
+	if (failed(m, !hold_probe, "bound twice"))
+		return 0;
+	hold_probe = probe_bound_to_current(m);
+	if (!hold_probe)
+		return 0;
+	seq_puts(m, "ok\n");
+	return 0;
+}
+
+static int hold_start_show(struct seq_file *m, void *v)
+{
+	int i;
+
+	if (failed(m, hold_probe, "not bound"))
+		return 0;
+	rtd_timer_start(&hold_probe->t, ms_to_ktime(1), HRTIMER_MODE_REL);
+	/* the hardirq part handed the expiry to the bound task */
+	for (i = 0; i < 10000 && hrtimer_active(&hold_probe->t.hrt); i++)
+		usleep_range(500, 1000);
+	if (failed(m, !hrtimer_active(&hold_probe->t.hrt), "never expired"))
+		return 0;
+	seq_puts(m, "ok\n");
 	return 0;
 }
 
@@ -652,13 +963,18 @@ static const struct rtd_check checks[] = {
 	{ "check_sleep", check_sleep_show },
 	{ "periodic", periodic_show },
 	{ "check_decline_periodic", check_decline_periodic_show },
+	{ "pinned_restart", pinned_restart_show },
 	{ "one_pending", one_pending_show },
 	{ "cancel", cancel_show },
 	{ "queued_cancel", queued_cancel_show },
+	{ "self_cancel_race", self_cancel_race_show },
 	{ "task_arm", task_arm_show },
 	{ "task_result", task_result_show },
 	{ "exit_arm", exit_arm_show },
 	{ "exit_result", exit_result_show },
+	{ "exited_unbind", exited_unbind_show },
+	{ "hold_bind", hold_bind_show },
+	{ "hold_start", hold_start_show },
 	{ "hotplug_start", hotplug_start_show },
 	{ "hotplug_stop", hotplug_stop_show },
 	{ "armed", armed_show },
@@ -681,6 +997,7 @@ static void __exit rtd_test_timer_exit(void)
 		probe_free(armed[i]);
 	probe_free(task_probe);
 	probe_free(exit_probe);
+	probe_free(hold_probe);
 	if (hp) {
 		for (i = 0; i < NHP; i++)
 			rtd_timer_cancel(&hp[i].t);

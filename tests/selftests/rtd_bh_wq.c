@@ -110,6 +110,16 @@ TEST_F(bh, drain_and_destroy_with_pending_work)
 	run_check(_metadata, "drain_destroy");
 }
 
+TEST_F(bh, flush_waits_for_an_item_queued_behind_itself_on_the_other_pool)
+{
+	run_check(_metadata, "behind_flush");
+}
+
+TEST_F(bh, outside_queueing_refused_while_any_drain_goes_on)
+{
+	run_check(_metadata, "two_drains");
+}
+
 /*
  * 10000 items queued onto CPU 1 while it goes down and up, ending down:
  * every queueing runs exactly once, the leftovers on a live CPU.

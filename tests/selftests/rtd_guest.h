@@ -102,6 +102,17 @@ static inline int rtd_unload(const char *name)
 	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -errno : 0;
 }
 
+/*
+ * Whether this kernel runs kmemleak (the debug kernels): there, KASAN's
+ * quarantine and kmemleak's own metadata keep freed objects counted as in
+ * use for a while, so slab counts say nothing about leaks; the guest's
+ * kmemleak scan at the end is the leak check on these kernels.
+ */
+static inline int rtd_kmemleak_kernel(void)
+{
+	return !access("/sys/kernel/debug/kmemleak", F_OK);
+}
+
 /* Whether a module of that name is listed in /proc/modules. */
 static inline int rtd_loaded(const char *name)
 {

@@ -36,8 +36,10 @@ FIXTURE_SETUP(iw)
 FIXTURE_TEARDOWN(iw)
 {
 	rtd_write_file(CPU1_ONLINE, "1");
-	EXPECT_EQ(0, rtd_unload("rtd_test_iw"));
-	EXPECT_EQ(0, rtd_unload("rtdefer"));
+	if (rtd_loaded("rtd_test_iw"))
+		EXPECT_EQ(0, rtd_unload("rtd_test_iw"));
+	if (rtd_loaded("rtdefer"))
+		EXPECT_EQ(0, rtd_unload("rtdefer"));
 }
 
 /* One irq_work/N per online CPU, bound to it, SCHED_FIFO 1. */
@@ -112,6 +114,23 @@ TEST_F_TIMEOUT(iw, hotplug_while_pending, 120)
 	ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "1"));
 	/* the thread of CPU 1 serves again after its return */
 	run_check(_metadata, "remote");
+}
+
+/*
+ * A LAZY item queued on CPU 1 after its kthreads parked, while it goes
+ * down: it runs on another CPU, and rtdefer unloads with CPU 1 still down
+ * (no kick of it left waiting on the dead CPU).
+ */
+TEST_F(iw, lazy_item_queued_after_the_threads_parked)
+{
+	if (access("/sys/kernel/debug/kprobes", F_OK))
+		SKIP(return, "the check needs kprobes, which this kernel lacks");
+	run_check(_metadata, "strand_arm");
+	ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "0"));
+	run_check(_metadata, "strand_result");
+	EXPECT_EQ(0, rtd_unload("rtd_test_iw"));
+	EXPECT_EQ(0, rtd_unload("rtdefer"));
+	ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "1"));
 }
 
 /* The consumer's exit waits for its running callbacks; then rtdefer goes. */
