@@ -46,9 +46,9 @@ static atomic_t log_seq;
 /* Busy for @us by the clock: udelay() is poorly calibrated under TCG. */
 static void spin_for_us(unsigned int us)
 {
-	u64 end = local_clock() + (u64)us * NSEC_PER_USEC;
+	u64 end = ktime_get_mono_fast_ns() + (u64)us * NSEC_PER_USEC;
 
-	while (local_clock() < end)
+	while (ktime_get_mono_fast_ns() < end)
 		cpu_relax();
 }
 
@@ -65,9 +65,9 @@ static void rec_fn(struct rtd_work *work)
 	if (r->spin_us)
 		spin_for_us(r->spin_us);
 	if (READ_ONCE(r->hold)) {
-		u64 end = local_clock() + 5ULL * NSEC_PER_SEC;
+		u64 end = ktime_get_mono_fast_ns() + 5ULL * NSEC_PER_SEC;
 
-		while (READ_ONCE(r->hold) && local_clock() < end)
+		while (READ_ONCE(r->hold) && ktime_get_mono_fast_ns() < end)
 			cpu_relax();
 	}
 	atomic_dec(&r->running);
