@@ -55,7 +55,7 @@ module_param_named(debug_hold_unload, rtd_debug_hold, int, 0644);
 MODULE_PARM_DESC(debug_hold_unload,
 		 "test build: 1 holds the next task leaving rtdefer after its last module reference (2 while held)");
 
-/* Spin (preemptible, never sleeping) until @done or 10 s passed. */
+/* Spin (preemptible, never sleeping) until @done (if any) says so or @ns passed. */
 static void rtd_debug_spin(bool (*done)(void), u64 ns)
 {
 	u64 end = ktime_get_mono_fast_ns() + ns;

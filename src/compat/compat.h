@@ -104,11 +104,11 @@ static inline int rtd_timer_delete_sync(struct timer_list *t)
 /*
  * Wait until no task is preempted in rtdefer's code, or in kernel code that
  * still touches rtdefer's data, after the last event module exit can wait
- * for (see rtd_exit()): an RCU-tasks grace period ends only when every task that was preempted
- * has switched voluntarily or returned to user space. Kernels without
- * preemption have no RCU tasks and need nothing here: a task cannot be
- * preempted there, and the module loader's synchronize_rcu() before it
- * frees the text waits until it has left.
+ * for (see rtd_exit()): an RCU-tasks grace period ends only when every task
+ * that was preempted has switched voluntarily or returned to user space.
+ * Kernels without preemption have no RCU tasks and need nothing here: a
+ * task cannot be preempted there, and the module loader's synchronize_rcu()
+ * before it frees the text waits until it has left.
  */
 static inline void rtd_sync_preempted_tasks(void)
 {
