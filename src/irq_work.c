@@ -308,7 +308,7 @@ static struct smp_hotplug_thread rtd_iw_threads = {
 };
 
 static struct rtd_pcpu_class rtd_iw_class =
-	RTD_PCPU_CLASS("irq_work", &rtd_iw_threads, &rtd_irq_work_param);
+	RTD_PCPU_CLASS("irq_work", &rtd_iw_threads);
 
 /* Move a list of a dead CPU to this CPU's, keeping the order. */
 static void rtd_iw_adopt(struct llist_head *from, struct llist_head *to,
