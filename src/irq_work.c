@@ -369,7 +369,7 @@ static struct smp_hotplug_thread rtd_iw_threads = {
 };
 
 static struct rtd_pcpu_class rtd_iw_class =
-	RTD_PCPU_CLASS("irq_work", &rtd_iw_threads, &rtd_irq_work_param);
+	RTD_PCPU_CLASS("irq_work", &rtd_iw_threads);
 
 /* cpuhp online, on @cpu: the kernel runs lazy kicks there again. */
 static int rtd_iw_cpu_online(unsigned int cpu)
