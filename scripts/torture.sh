@@ -10,6 +10,9 @@
 # a table per kernel: items per queue, cancels, lost, duplicates, hotplug
 # events, duration, verdict. RTD_JOBS kernels at a time (default 1).
 # torture.sh --table only rewrites the table from the runs already there.
+# A run of every default kernel also replaces tests/torture/results/ (the
+# table and each kernel's KTAP log): the committed results are this
+# script's output, with the commit it ran and whether the tree was clean.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 KERNELS=$("$RTD_TOP/scripts/resolve-kernels.sh" ${KERNELS:-}) || exit 1
@@ -37,6 +40,7 @@ table() {
 	echo
 	echo "Run $(date -u '+%Y-%m-%d %H:%M UTC') by \`make torture\`: ${DURATION} s of torture per kernel"
 	echo "(2 vCPUs, QEMU TCG), then $LOADS load/unload rounds of rtdefer."
+	echo "Code: $(code_line)."
 	echo "Columns: the torture's own accounting (tests/torture/rtt_acct.c);"
 	echo "\"bad\" sums duplicates, wrong context, wrong CPU, overtaken order and"
 	echo "contradicted API results."
@@ -70,6 +74,28 @@ table() {
 	done
 }
 
+# code_line: the commit the run built, and whether the tree had changes
+code_line() {
+	local c dirty=
+	c=$(git -C "$RTD_TOP" log -1 --format='%h (%s)' 2>/dev/null | cut -c1-72) || c=unknown
+	[ -n "$(git -C "$RTD_TOP" status --porcelain -- src include tests 2>/dev/null)" ] &&
+		dirty=", with uncommitted changes to src/, include/ or tests/"
+	printf '%s%s' "$c" "$dirty"
+}
+
+# publish KERNEL...: a run of every default kernel but the preemption
+# variants becomes the committed result
+publish() {
+	local dir=$RTD_TOP/tests/torture/results id
+	[ "$*" = "$("$RTD_TOP/scripts/resolve-kernels.sh" 2>/dev/null | grep -v + | xargs)" ] ||
+		return 0
+	rm -f "$dir"/*.ktap
+	for id in "$@"; do
+		cp "$OUT/$id/ktap.log" "$dir/$id.ktap" 2>/dev/null
+	done
+	cp "$OUT/results.md" "$dir/results.md"
+}
+
 if [ "${1:-}" = --table ]; then	# the table of the runs in build/torture
 	table $KERNELS >"$OUT/results.md"
 	cat "$OUT/results.md"
@@ -83,6 +109,7 @@ for id in $KERNELS; do
 done
 wait
 table $KERNELS >"$OUT/results.md"
+publish $KERNELS
 cat "$OUT/results.md"
 fails=$(cat "$OUT"/*/results 2>/dev/null | grep -c '^not ok')
 passes=$(cat "$OUT"/*/results 2>/dev/null | grep -c '^ok ')

@@ -10,9 +10,12 @@
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/percpu.h>
 #include <linux/processor.h>
+#include <linux/smpboot.h>
 
 #include "debug_hook.h"
+#include "internal.h"
 
 static rtd_debug_hook_fn rtd_debug_hooks[RTD_NR_DEBUG_HOOKS];
 
@@ -112,3 +115,24 @@ void rtd_debug_stop_window(void)
 	if (cpu >= 0)
 		pr_info("rtdefer: debug: add_cpu(%d) while threads stop: %d\n", cpu, add_cpu(cpu));
 }
+
+/**
+ * rtd_debug_class_thread() - the thread of one of rtdefer's classes on a CPU
+ * @class: the class's name, "irq_work" or "timer"
+ * @cpu: the CPU
+ *
+ * For test modules, which tell rtdefer's threads by task: on PREEMPT_RT
+ * the kernel has threads of the same names (irq_work/N, ktimers/N).
+ *
+ * Context: Process context, may sleep.
+ * Return: the task (it lives until rtdefer unloads), or NULL.
+ */
+struct task_struct *rtd_debug_class_thread(const char *class, unsigned int cpu)
+{
+	struct rtd_pcpu_class *c = rtd_pcpu_class_find(class);
+
+	if (!c || cpu >= nr_cpu_ids)
+		return NULL;
+	return *per_cpu_ptr(c->threads->store, cpu);
+}
+EXPORT_SYMBOL_GPL(rtd_debug_class_thread);

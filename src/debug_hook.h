@@ -47,6 +47,8 @@ struct rtd_hook_rearm {
 	int mode;
 };
 
+struct task_struct;
+
 typedef void (*rtd_debug_hook_fn)(void *arg);
 
 #ifdef RTD_DEBUG_HOOKS
@@ -54,6 +56,7 @@ void rtd_debug_hook(enum rtd_debug_hook_id id, void *arg);
 int rtd_debug_set_hook(enum rtd_debug_hook_id id, rtd_debug_hook_fn fn);
 void rtd_debug_hold_unload(void);
 void rtd_debug_stop_window(void);
+struct task_struct *rtd_debug_class_thread(const char *class, unsigned int cpu);
 #else
 static inline void rtd_debug_hook(enum rtd_debug_hook_id id, void *arg) { }
 static inline void rtd_debug_hold_unload(void) { }

@@ -3,10 +3,11 @@
 # build-kernel.sh ID OUTDIR: build rtdefer, the test modules, the benchmark
 # and the torture modules for one kernel of the matrix with W=1 -Werror, in
 # OUTDIR/rtdefer, OUTDIR/test-module, OUTDIR/bench and OUTDIR/torture
-# (copies of the sources, so kernels never share objects). rtdefer and the
-# test modules are built with the debug hooks of src/debug_hook.h (the
-# modules DKMS builds, tests/dkms-kernel.sh, never are). Kernels marked
-# "trixie" in scripts/kernels.conf build inside the trixie chroot.
+# (copies of the sources, so kernels never share objects). rtdefer, the
+# test modules and the torture are built with the debug hooks of
+# src/debug_hook.h (the modules DKMS builds, tests/dkms-kernel.sh, never
+# are). Kernels marked "trixie" in scripts/kernels.conf build inside the
+# trixie chroot.
 # Any compiler or modpost warning fails the build.
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
@@ -37,7 +38,7 @@ set +e
 			KBUILD_EXTRA_SYMBOLS="$out/rtdefer/Module.symvers" &&
 		kmake M="$out/bench" RTD_SRC="$RTD_TOP" RTD_BUILD="$out/rtdefer" \
 			KBUILD_EXTRA_SYMBOLS="$out/rtdefer/Module.symvers" &&
-		kmake M="$out/torture" RTD_SRC="$RTD_TOP" RTD_BUILD="$out/rtdefer" \
+		kmake M="$out/torture" RTD_SRC="$RTD_TOP" RTD_BUILD="$out/rtdefer" RTD_DEBUG_HOOKS=y \
 			KBUILD_EXTRA_SYMBOLS="$out/rtdefer/Module.symvers"
 } >"$out/build.log" 2>&1
 rc=$?

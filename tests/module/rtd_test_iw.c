@@ -44,9 +44,11 @@ struct probe {
 	struct completion done;
 };
 
+/* rtdefer's irq_work/N thread of each CPU, noted at init */
+static DEFINE_PER_CPU(struct task_struct *, our_thread);
+
 static int current_ctx(void)
 {
-	char comm[TASK_COMM_LEN];
 	int ctx = 0;
 
 	if (in_task())
@@ -58,10 +60,9 @@ static int current_ctx(void)
 	/* without a preempt count (5.10's voluntary preemption) look at IRQs */
 	if (IS_ENABLED(CONFIG_PREEMPT_COUNT) ? preemptible() : !irqs_disabled())
 		ctx |= CTX_PREEMPTIBLE;
-	snprintf(comm, sizeof(comm), "irq_work/%d", raw_smp_processor_id());
-	if (in_task() && (current->flags & PF_KTHREAD) &&
-	    !strcmp(current->comm, comm) && current->policy == SCHED_FIFO &&
-	    current->rt_priority == 1)
+	/* by task: on PREEMPT_RT the kernel's irq_work/N has the same name */
+	if (in_task() && current == per_cpu(our_thread, raw_smp_processor_id()) &&
+	    current->policy == SCHED_FIFO && current->rt_priority == 1)
 		ctx |= CTX_OUR_THREAD;
 	return ctx;
 }
@@ -893,6 +894,10 @@ static struct dentry *dir;
 
 static int __init rtd_test_iw_init(void)
 {
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		per_cpu(our_thread, cpu) = rtd_debug_class_thread("irq_work", cpu);
 	dir = rtd_checks_create("rtd_test_iw", checks, ARRAY_SIZE(checks));
 	return 0;
 }

@@ -51,13 +51,13 @@ static bool probe_check(struct rtd_timer *t)
 	return n > p->check_pass_after;
 }
 
+/* rtdefer's ktimers/N thread of each CPU, noted at init */
+static DEFINE_PER_CPU(struct task_struct *, our_thread);
+
+/* by task: on PREEMPT_RT the kernel's ktimers/N has the same name */
 static bool in_ktimers_thread(void)
 {
-	char comm[TASK_COMM_LEN];
-
-	snprintf(comm, sizeof(comm), "ktimers/%d", raw_smp_processor_id());
-	return in_task() && (current->flags & PF_KTHREAD) &&
-		!strcmp(current->comm, comm) &&
+	return in_task() && current == per_cpu(our_thread, raw_smp_processor_id()) &&
 		current->policy == SCHED_FIFO && current->rt_priority == 1 &&
 		(IS_ENABLED(CONFIG_PREEMPT_COUNT) ? preemptible() : !irqs_disabled());
 }
@@ -984,6 +984,10 @@ static struct dentry *dir;
 
 static int __init rtd_test_timer_init(void)
 {
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		per_cpu(our_thread, cpu) = rtd_debug_class_thread("timer", cpu);
 	dir = rtd_checks_create("rtd_test_timer", checks, ARRAY_SIZE(checks));
 	return 0;
 }

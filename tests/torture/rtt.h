@@ -48,6 +48,12 @@ struct rtt_item {
 
 extern unsigned int rtt_nitems;
 
+/* rtdefer's thread classes, told by task (RT kernels reuse their names) */
+enum rtt_thread { RTT_THREAD_IW, RTT_THREAD_TIMER, RTT_NR_THREADS };
+
+void rtt_note_threads(void);
+bool rtt_in_thread(enum rtt_thread t);
+
 bool rtt_stopping(void);
 u32 rtt_rand(u32 n);
 unsigned int rtt_cpu_gen(int cpu);

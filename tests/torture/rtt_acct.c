@@ -15,12 +15,44 @@
 #include <linux/kernel.h>
 #include <linux/percpu.h>
 #include <linux/printk.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 
+#include "debug_hook.h"
 #include "rtt.h"
 
 static DEFINE_PER_CPU(u64, rtt_seq);
+static DEFINE_PER_CPU(struct task_struct *, rtt_threads[RTT_NR_THREADS]);
+
+/**
+ * rtt_note_threads() - note rtdefer's threads of every CPU, before the run
+ *
+ * Context: Process context (module init).
+ */
+void rtt_note_threads(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		per_cpu(rtt_threads, cpu)[RTT_THREAD_IW] =
+			rtd_debug_class_thread("irq_work", cpu);
+		per_cpu(rtt_threads, cpu)[RTT_THREAD_TIMER] =
+			rtd_debug_class_thread("timer", cpu);
+	}
+}
+
+/**
+ * rtt_in_thread() - whether this runs in rtdefer's thread @t of this CPU
+ * @t: the class
+ *
+ * By task, not by name: PREEMPT_RT kernels have irq_work/N and ktimers/N
+ * threads of their own.
+ */
+bool rtt_in_thread(enum rtt_thread t)
+{
+	return in_task() && current == per_cpu(rtt_threads, raw_smp_processor_id())[t];
+}
 
 #define RTT_SEQ_CPU_BITS	8
 

@@ -11,7 +11,6 @@
 #include <linux/hardirq.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
-#include <linux/string.h>
 #include <rtdefer/irq_work.h>
 
 #include "compat/compat.h"
@@ -31,12 +30,6 @@ struct rtt_iw {
 static struct rtt_kind rtt_iw_kinds[RTT_IW_NR];
 static struct rtt_iw *rtt_iw_items[RTT_IW_NR];
 
-static bool rtt_in_thread(const char *prefix)
-{
-	return !in_interrupt() && (current->flags & PF_KTHREAD) &&
-	       !strncmp(current->comm, prefix, strlen(prefix));
-}
-
 static void rtt_iw_requeue(struct rtt_iw *i)
 {
 	rtt_stamp(&i->it, -1, false);
@@ -50,7 +43,7 @@ static void rtt_iw_thread_fn(struct rtd_irq_work *w)
 {
 	struct rtt_iw *i = container_of(w, struct rtt_iw, w);
 
-	rtt_cb_start(&i->it, rtt_in_thread("irq_work/"));
+	rtt_cb_start(&i->it, rtt_in_thread(RTT_THREAD_IW));
 	if (!rtt_rand(64))
 		usleep_range(10, 50);
 	if (!rtt_stopping() && !rtt_rand(8)) {

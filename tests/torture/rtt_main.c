@@ -318,6 +318,7 @@ static int __init rtt_init(void)
 	if (ret)
 		return ret;
 	rtt_rand_seed();
+	rtt_note_threads();
 	ret = rtt_init_facilities();
 	if (ret)
 		return ret;

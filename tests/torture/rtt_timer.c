@@ -15,7 +15,6 @@
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
-#include <linux/string.h>
 #include <rtdefer/timer.h>
 
 #include "compat/compat.h"
@@ -47,7 +46,7 @@ static enum rtd_timer_restart rtt_t_fn(struct rtd_timer *t)
 {
 	struct rtt_timer *x = container_of(t, struct rtt_timer, t);
 	bool ctx = x->task ? current == x->task :
-		   !in_interrupt() && !strncmp(current->comm, "ktimers/", 8);
+		   rtt_in_thread(RTT_THREAD_TIMER);
 
 	rtt_cb_start(&x->it, ctx);
 	if (x->restarts && !rtt_stopping()) {
