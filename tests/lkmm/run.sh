@@ -1,0 +1,169 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# run.sh [NAME...]: the litmus tests of tests/lkmm/ (all, or those named)
+# under herd7 with the Linux-kernel memory model. Prints one "ok NAME" /
+# "not ok NAME # why" line per test (tests/check.sh records them as
+# lkmm:NAME) and a "# NAME: ..." line with what herd7 said; exit 1 if any
+# failed.
+#
+# A test passes when herd7 says its "exists" outcome is Never, and when
+# every weakened variant of it says Sometimes: a line tagged
+#     CODE /* weaken[G]: OTHER */
+# reads OTHER in variant G (OTHER may be empty: the line is dropped), so
+# each variant takes away the ordering the test relies on, and proves that
+# the test can fail. A test needs at least one tag. herd7 must not flag a
+# data race in a test either (LKMM's "Flag data-race").
+#
+# herd7 comes from Debian's herdtools7 in a minimal chroot (scripts/chroot.sh
+# forky-herd: no older suite has the package), the model (tools/memory-model:
+# *.cat, *.bell, *.def, *.cfg) from the newest linux-source-N.M of
+# trixie-backports, the matrix's newest series. Both are cached under
+# $RTD_CACHE; the first run takes about a minute or two, later ones seconds.
+# RTD_LKMM_OUT sets where the variants and herd7's log go (build/lkmm).
+set -euo pipefail
+source "$(dirname "$0")/../../scripts/lib.sh"
+
+HERE=$RTD_TOP/tests/lkmm
+OUT=${RTD_LKMM_OUT:-$RTD_TOP/build/lkmm}
+MODEL=$RTD_CACHE/lkmm-model
+SUITE=trixie-backports
+FILES="linux-kernel.bell linux-kernel.cat linux-kernel.cfg linux-kernel.def lock.cat"
+
+# source_spec: PKG=VER of the newest linux-source-N.M in $SUITE.
+source_spec() {
+	local names best= ver
+	names=$(rtd_apt_cache pkgnames linux-source- | grep -E '^linux-source-[0-9]+\.[0-9]+$' |
+		sort -V) || rtd_die "no linux-source package in the archive index"
+	# madison: "PKG | VERSION | URI SUITE/COMPONENT ARCH Packages"
+	# shellcheck disable=SC2086
+	rtd_apt_cache madison $names 2>/dev/null |
+		awk -F' *[|] *' -v s="$SUITE/" 'index($3, " " s) { print $1, $2 }' >"$OUT/sources"
+	[ -s "$OUT/sources" ] || rtd_die "no linux-source-N.M in $SUITE"
+	best=$(cut -d' ' -f1 "$OUT/sources" | sort -V | tail -1)
+	for ver in $(awk -v p="$best" '$1 == p { print $2 }' "$OUT/sources"); do
+		if [ "${best#*=}" = "$best" ] || dpkg --compare-versions "$ver" gt "${best#*=}"; then
+			best=${best%%=*}=$ver
+		fi
+	done
+	printf '%s\n' "$best"
+}
+
+# model: the model files of the newest source into $MODEL (once per
+# version). A debug kernel built from that very package
+# (scripts/build-debug-kernel.sh) has them unpacked already; otherwise they
+# come out of the cached .deb.
+model() {
+	local spec series tree d deb f
+	rtd_apt_setup
+	spec=$(source_spec)
+	[ "$(cat "$MODEL/.complete" 2>/dev/null)" = "$spec" ] && return 0
+	series=${spec%%=*}
+	series=${series#linux-source-}
+	rm -rf "$MODEL.partial"
+	mkdir -p "$MODEL.partial"
+	tree=
+	for d in "$RTD_CACHE"/debug-kernels/*/; do
+		if [ -f "$d.complete" ] && [ "$(cat "$d/source" 2>/dev/null)" = "$spec" ]; then
+			tree=$(ls -d "$d"usr/src/linux-headers-*/tools/memory-model 2>/dev/null | head -1)
+			[ -n "$tree" ] && break
+		fi
+	done
+	if [ -n "$tree" ]; then
+		rtd_log "model files of $spec from the debug kernel tree $(basename "$d")"
+		for f in $FILES; do
+			cp "$tree/$f" "$MODEL.partial/"
+		done
+	else
+		deb=$(rtd_fetch_deb "$spec")
+		rtd_log "unpacking the model files of $spec (about a minute)"
+		dpkg-deb --fsys-tarfile "$deb" | tar -xO "./usr/src/linux-source-$series.tar.xz" |
+			tar -xJ -C "$MODEL.partial" --strip-components=3 \
+				$(for f in $FILES; do echo "linux-source-$series/tools/memory-model/$f"; done)
+	fi
+	for f in $FILES; do
+		[ -s "$MODEL.partial/$f" ] || rtd_die "$spec has no tools/memory-model/$f"
+	done
+	printf '%s\n' "$spec" >"$MODEL.partial/.complete"
+	rm -rf "$MODEL"
+	mv "$MODEL.partial" "$MODEL"
+}
+
+# groups FILE: the weaken[G] tags of a test, one per line.
+groups() {
+	grep -o 'weaken\[[A-Za-z0-9]*\]' "$1" | sed 's/^weaken\[\(.*\)\]$/\1/' | sort -u
+}
+
+# weaken FILE NAME G: variant G of a test on stdout, its name NAME+weak-G.
+weaken() {
+	sed -E -e "1s/^C +$2\$/C $2+weak-$3/" \
+		-e "s#^([[:space:]]*)[^[:space:]].*/\\* weaken\\[$3\\]: ?(.*[^ ])? *\\*/[[:space:]]*\$#\\1\\2#" "$1"
+}
+
+# observation NAME: what herd7 said of test NAME (Never, Sometimes, ...).
+observation() {
+	awk -v n="$1" '$1 == "Observation" && $2 == n { print $3; exit }' "$OUT/herd.log"
+}
+
+# race NAME: whether herd7 flagged a data race in test NAME.
+race() {
+	awk -v n="$1" '$1 == "Test" { t = $2 } t == n && /^Flag data-race/ { f = 1 }
+		END { exit !f }' "$OUT/herd.log"
+}
+
+main() {
+	local tests=() t name g obs why detail failed=0 files=()
+	mkdir -p "$OUT"
+	rm -f "$OUT"/*.litmus "$OUT/herd.log"
+	if [ $# -gt 0 ]; then
+		for name in "$@"; do
+			tests+=("$HERE/$name.litmus")
+		done
+	else
+		tests=("$HERE"/*.litmus)
+	fi
+	"$RTD_TOP/scripts/chroot.sh" forky-herd
+	model
+	for t in "${tests[@]}"; do
+		[ -f "$t" ] || rtd_die "no test $t"
+		name=$(basename "$t" .litmus)
+		head -1 "$t" | grep -qx "C $name" || rtd_die "$t: the first line must be 'C $name'"
+		cp "$t" "$OUT/$name.litmus"
+		files+=("$OUT/$name.litmus")
+		for g in $(groups "$t"); do
+			weaken "$t" "$name" "$g" >"$OUT/$name+weak-$g.litmus"
+			files+=("$OUT/$name+weak-$g.litmus")
+		done
+	done
+	# herd7 in the chroot, from the model's directory (chroot.sh binds the
+	# working directory and the source tree, build/ included)
+	(cd "$MODEL" && timeout 600 "$RTD_TOP/scripts/chroot.sh" forky-herd run \
+		herd7 -conf linux-kernel.cfg "${files[@]}") >"$OUT/herd.log" 2>&1 ||
+		{ tail -20 "$OUT/herd.log" >&2; rtd_die "herd7 failed (log: $OUT/herd.log)"; }
+	for t in "${tests[@]}"; do
+		name=$(basename "$t" .litmus)
+		obs=$(observation "$name")
+		detail="$name: ${obs:-no result}"
+		why=
+		[ "$obs" = Never ] || why="herd7 says ${obs:-nothing}, expected Never"
+		! race "$name" || why="${why:+$why; }herd7 flags a data race"
+		[ -n "$(groups "$t")" ] || why="${why:+$why; }no weaken[] tag: not proven able to fail"
+		for g in $(groups "$t"); do
+			obs=$(observation "$name+weak-$g")
+			detail="$detail, weaken[$g]: ${obs:-no result}"
+			case $obs in
+			Sometimes | Always) ;;
+			*) why="${why:+$why; }weaken[$g] says ${obs:-nothing}, expected Sometimes" ;;
+			esac
+		done
+		echo "# $detail"
+		if [ -z "$why" ]; then
+			echo "ok $name"
+		else
+			echo "not ok $name # $why"
+			failed=1
+		fi
+	done
+	return $failed
+}
+
+main "$@"
