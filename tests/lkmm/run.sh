@@ -88,9 +88,10 @@ model() {
 	mv "$MODEL.partial" "$MODEL"
 }
 
-# groups FILE: the weaken[G] tags of a test, one per line.
+# groups FILE: the weaken[G] tags of a test, one per line (in code: a
+# comment that starts with the tag; the header may name them in prose).
 groups() {
-	grep -o 'weaken\[[A-Za-z0-9]*\]' "$1" | sed 's/^weaken\[\(.*\)\]$/\1/' | sort -u
+	grep -o '/\* weaken\[[A-Za-z0-9]*\]:' "$1" | sed 's/^.*\[\(.*\)\]:$/\1/' | sort -u
 }
 
 # weaken FILE NAME G: variant G of a test on stdout, its name NAME+weak-G.
@@ -102,6 +103,11 @@ weaken() {
 # observation NAME: what herd7 said of test NAME (Never, Sometimes, ...).
 observation() {
 	awk -v n="$1" '$1 == "Observation" && $2 == n { print $3; exit }' "$OUT/herd.log"
+}
+
+# complaint NAME: herd7's warning about the file of test NAME, if any.
+complaint() {
+	grep -F "/$1.litmus\"" "$OUT/herd.log" | head -1 | sed 's/^.*\.litmus", //'
 }
 
 # race NAME: whether herd7 flagged a data race in test NAME.
@@ -142,17 +148,19 @@ main() {
 	for t in "${tests[@]}"; do
 		name=$(basename "$t" .litmus)
 		obs=$(observation "$name")
-		detail="$name: ${obs:-no result}"
 		why=
-		[ "$obs" = Never ] || why="herd7 says ${obs:-nothing}, expected Never"
+		[ -n "$obs" ] || obs="nothing ($(complaint "$name"))"
+		detail="$name: $obs"
+		[ "$obs" = Never ] || why="herd7 says $obs, expected Never"
 		! race "$name" || why="${why:+$why; }herd7 flags a data race"
 		[ -n "$(groups "$t")" ] || why="${why:+$why; }no weaken[] tag: not proven able to fail"
 		for g in $(groups "$t"); do
 			obs=$(observation "$name+weak-$g")
-			detail="$detail, weaken[$g]: ${obs:-no result}"
+			[ -n "$obs" ] || obs="nothing ($(complaint "$name+weak-$g"))"
+			detail="$detail, weaken[$g]: $obs"
 			case $obs in
 			Sometimes | Always) ;;
-			*) why="${why:+$why; }weaken[$g] says ${obs:-nothing}, expected Sometimes" ;;
+			*) why="${why:+$why; }weaken[$g] says $obs, expected Sometimes" ;;
 			esac
 		done
 		echo "# $detail"
