@@ -73,6 +73,7 @@ void rtd_bh_work_setup(struct rtd_work *work, rtd_work_func_t func);
 bool rtd_bh_current_wq_is(struct rtd_workqueue *wq);
 void rtd_bh_wq_put(struct rtd_workqueue *wq);
 bool rtd_bh_cancel(struct rtd_work *work, struct rtd_delayed_work *dwork);
+void rtd_bh_adopt_stranded(void);
 int rtd_bh_pools_init(void);
 void rtd_bh_pools_exit(void);
 

@@ -39,6 +39,7 @@
 
 #include "bh.h"
 #include "compat/compat.h"
+#include "debug_hook.h"
 #include "internal.h"
 
 static DEFINE_PER_CPU(struct rtd_bh_pool, rtd_bh_pools[2]);
@@ -333,6 +334,7 @@ static int rtd_bh_cpu_online(unsigned int cpu)
 static int rtd_bh_cpu_going_down(unsigned int cpu)
 {
 	rtd_bh_set_down(cpu, true);
+	rtd_debug_hook(RTD_HOOK_BH_DOWN, NULL);
 	return 0;
 }
 
@@ -347,6 +349,29 @@ static int rtd_bh_cpu_dead(unsigned int cpu)
 			     this_cpu_ptr(&rtd_bh_pools[i]));
 	local_irq_enable();
 	return 0;
+}
+
+/**
+ * rtd_bh_adopt_stranded() - run what offline CPUs left on their pools here
+ *
+ * A CPU going down keeps its items until its hotplug operation reaches
+ * rtdefer's dead callback; a teardown callback of a later-registered state
+ * runs before that one and may wait for such an item. Moving them now, as
+ * the dead callback would, keeps that wait from waiting for itself. Only a
+ * CPU in the middle of going down holds items while offline (queueing on an
+ * offline CPU goes elsewhere), and a second adoption finds its pools empty.
+ *
+ * Context: Process context, interrupts on.
+ */
+void rtd_bh_adopt_stranded(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		if (!cpu_online(cpu) &&
+		    (!list_empty(&per_cpu_ptr(&rtd_bh_pools[0], cpu)->worklist) ||
+		     !list_empty(&per_cpu_ptr(&rtd_bh_pools[1], cpu)->worklist)))
+			rtd_bh_cpu_dead(cpu);
 }
 
 static void rtd_bh_pool_init(struct rtd_bh_pool *pool, int cpu, bool highpri)

@@ -89,6 +89,10 @@ static bool rtd_bh_insert_barrier(struct rtd_work *work,
  * rtd_flush_work() - wait for a work item's last queueing to finish running
  * @work: the item
  *
+ * An item left queued on a CPU that went offline (one whose hotplug
+ * operation has not yet moved its items) is moved to the caller's CPU and
+ * run there: a CPU hotplug callback, of any state, may flush.
+ *
  * Context: Process context; sleeps.
  * Return: true if it waited for a pending or running item, false if the
  * item was idle.
@@ -98,6 +102,7 @@ bool rtd_flush_work(struct rtd_work *work)
 	struct rtd_bh_barrier barr;
 
 	might_sleep();
+	rtd_bh_adopt_stranded();
 	if (!rtd_bh_insert_barrier(work, &barr))
 		return false;
 	wait_for_completion(&barr.done);
@@ -338,14 +343,21 @@ bool rtd_cancel_delayed_work_sync(struct rtd_delayed_work *dwork)
 }
 EXPORT_SYMBOL_RTDEFER(rtd_cancel_delayed_work_sync);
 
-/* Queue @barr at the end of @pool. */
+/*
+ * Queue @barr at the end of @pool, unless the pool is idle: then there is
+ * nothing to wait for there, and @barr stays unused (no pool). A busy pool
+ * of a CPU that is going down or dead keeps its items, the barrier with
+ * them, until the hotplug operation adopts them.
+ */
 static void rtd_bh_barrier_append(struct rtd_bh_pool *pool, struct rtd_bh_barrier *barr)
 {
 	rtd_bh_barrier_init(barr);
 	raw_spin_lock_irq(&pool->lock);
-	barr->work.pool = pool;
-	list_add_tail(&barr->work.entry, &pool->worklist);
-	rtd_bh_kick(pool);
+	if (!list_empty(&pool->worklist) || pool->current_work) {
+		barr->work.pool = pool;
+		list_add_tail(&barr->work.entry, &pool->worklist);
+		rtd_bh_kick(pool);
+	}
 	raw_spin_unlock_irq(&pool->lock);
 }
 
@@ -357,7 +369,9 @@ static void rtd_bh_barrier_append(struct rtd_bh_pool *pool, struct rtd_bh_barrie
  * timer) before the call, on every CPU; items queued meanwhile may or may
  * not be waited for. An item queued while its callback ran from a queue of
  * the other priority waits behind itself in that queue's pool: both pools
- * of every CPU are flushed.
+ * of every CPU are flushed. Takes no CPU hotplug lock: a CPU hotplug
+ * callback may flush (items left on an offline CPU are handled as by
+ * rtd_flush_work()).
  *
  * Context: Process context; sleeps.
  */
@@ -368,11 +382,11 @@ void rtd_flush_workqueue(struct rtd_workqueue *wq)
 
 	might_sleep();
 	barr = kcalloc(2 * nr_cpu_ids, sizeof(*barr), GFP_KERNEL | __GFP_NOFAIL);
-	cpus_read_lock();
-	for_each_online_cpu(cpu)
+	/* no CPU hotplug lock: a hotplug callback may flush */
+	rtd_bh_adopt_stranded();
+	for_each_possible_cpu(cpu)
 		for (i = 0; i < 2; i++)
 			rtd_bh_barrier_append(rtd_bh_pool(cpu, i), &barr[2 * cpu + i]);
-	cpus_read_unlock();
 	rtd_debug_hook(RTD_HOOK_BH_FLUSH_QUEUED, wq);
 	for (i = 0; i < 2 * nr_cpu_ids; i++)
 		if (barr[i].work.pool)
@@ -388,7 +402,8 @@ EXPORT_SYMBOL_RTDEFER(rtd_flush_workqueue);
  * While it drains, only the queue's own callbacks may queue on it (chained
  * work); queueing from anywhere else fails, until the last of several
  * drains going on at once returns. Delayed items are waited for until
- * their delay ends and they have run.
+ * their delay ends and they have run. Items left on an offline CPU are
+ * handled as by rtd_flush_work().
  *
  * Context: Process context; sleeps.
  */
@@ -396,6 +411,7 @@ void rtd_drain_workqueue(struct rtd_workqueue *wq)
 {
 	might_sleep();
 	atomic_inc(&wq->nr_drainers);
+	rtd_bh_adopt_stranded();
 	wait_var_event(&wq->nr_active, !atomic_read(&wq->nr_active));
 	rtd_debug_hook(RTD_HOOK_BH_DRAINED, wq);
 	atomic_dec(&wq->nr_drainers);

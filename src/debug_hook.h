@@ -28,6 +28,10 @@ enum rtd_debug_hook_id {
 	RTD_HOOK_TIMER_HARD,
 	/* rtd_flush_workqueue() queued its barriers: @arg is the queue */
 	RTD_HOOK_BH_FLUSH_QUEUED,
+	/* a CPU's irq_work thread ran its lists to park (on that CPU) */
+	RTD_HOOK_IW_PARKED,
+	/* a CPU going down marked its BH pools down (on that CPU) */
+	RTD_HOOK_BH_DOWN,
 	RTD_NR_DEBUG_HOOKS
 };
 

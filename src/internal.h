@@ -65,6 +65,21 @@ extern unsigned int rtd_bh_budget_us, rtd_bh_max_restarts;
 int rtd_bh_knobs_add(struct kobject *root);
 void rtd_bh_knobs_del(void);
 
+/*
+ * compat/sched.c: giving a thread a scheduling setting, in the kernel's
+ * terms, within what this kernel exports
+ */
+struct rtd_task_sched {
+	int policy;	/* the kernel's SCHED_* */
+	int prio;	/* RT priority; 0 under SCHED_NORMAL */
+	int nice;
+};
+
+bool rtd_sched_can(int policy, int prio);
+const char *rtd_sched_limits(void);
+int rtd_sched_apply(struct task_struct *t, const struct rtd_task_sched *ts);
+void rtd_sched_save(struct task_struct *t, struct rtd_task_sched *saved);
+
 /* sched_setting.c: the scheduling setting of a class of threads */
 enum rtd_policy {
 	RTD_POLICY_FIFO,
@@ -104,19 +119,9 @@ const char *rtd_sched_policy_name(enum rtd_policy policy);
 int rtd_sched_shown_prio(const struct rtd_sched *s);
 int rtd_sched_update(struct rtd_sched *s, enum rtd_sched_knob knob, int value);
 
-/* compat/sched.c: applying a setting, within what this kernel exports */
-struct rtd_task_sched {
-	int policy;	/* the kernel's SCHED_* */
-	int prio;
-	int nice;
-};
-
-bool rtd_sched_can_policy(enum rtd_policy policy);
-bool rtd_sched_can_prio(int prio);
-const char *rtd_sched_limits(void);
-int rtd_sched_apply(struct task_struct *t, const struct rtd_sched *s);
-void rtd_sched_save(struct task_struct *t, struct rtd_task_sched *saved);
-void rtd_sched_restore(struct task_struct *t, const struct rtd_task_sched *saved);
+void rtd_sched_to_task(const struct rtd_sched *s, struct rtd_task_sched *ts);
+bool rtd_sched_policy_ok(enum rtd_policy policy);
+bool rtd_sched_prio_ok(int prio);
 
 /* params.c: the module parameters, initial values of the knobs */
 extern struct rtd_sched rtd_irq_work_param, rtd_timer_param;
@@ -125,42 +130,40 @@ extern unsigned int rtd_bh_budget_us_param, rtd_bh_max_restarts_param;
 /* pcpu_thread.c */
 struct rtd_pcpu_slot;
 
+/* What a class's threads run with until told otherwise. */
+#define RTD_TASK_SCHED_DEFAULT { .policy = SCHED_FIFO, .prio = 1, .nice = 0 }
+
 /**
  * struct rtd_pcpu_class - a class of per-CPU threads sharing one setting
- * @name: its directory under /sys/kernel/rtdefer/
+ * @name: its name (tuning names its sysfs directory after it)
  * @threads: its smpboot threads; rtd_pcpu_class_register() sets .create
- * @initial: its setting at registration (module parameters)
  * @lock: serialises changes of @sched and its application to the threads
  * @sched: what every thread of the class was last given
  * @slots: per CPU, the thread given @sched and room for a rollback
- * @dir: its sysfs directory
  * @node: in the list of registered classes
  *
- * Define one with RTD_PCPU_CLASS(); only the first three are the caller's.
+ * Define one with RTD_PCPU_CLASS(); only the first two are the caller's.
  */
 struct rtd_pcpu_class {
 	const char *name;
 	struct smp_hotplug_thread *threads;
-	const struct rtd_sched *initial;
 	struct mutex lock;	/* guards @sched and the threads' setting */
-	struct rtd_sched sched;
+	struct rtd_task_sched sched;
 	struct rtd_pcpu_slot __percpu *slots;
-	struct kobject *dir;
 	struct list_head node;
 };
 
-#define RTD_PCPU_CLASS(_name, _threads, _initial) \
-	{ .name = (_name), .threads = (_threads), .initial = (_initial) }
+#define RTD_PCPU_CLASS(_name, _threads) \
+	{ .name = (_name), .threads = (_threads) }
 
 int rtd_pcpu_class_register(struct rtd_pcpu_class *c);
 void rtd_pcpu_class_unregister(struct rtd_pcpu_class *c);
-void rtd_pcpu_class_get(struct rtd_pcpu_class *c, struct rtd_sched *s);
-int rtd_pcpu_class_set(struct rtd_pcpu_class *c, enum rtd_sched_knob knob,
-		       int value);
+struct rtd_pcpu_class *rtd_pcpu_class_find(const char *name);
+int rtd_pcpu_class_apply(struct rtd_pcpu_class *c, const struct rtd_task_sched *ts);
 
 /* class_knobs.c */
-int rtd_class_knobs_add(struct rtd_pcpu_class *c);
-void rtd_class_knobs_del(struct rtd_pcpu_class *c);
+int rtd_class_knobs_init(void);
+void rtd_class_knobs_exit(void);
 
 /* irq_work.c */
 int rtd_irq_work_init(void);

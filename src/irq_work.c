@@ -254,6 +254,57 @@ out:
 }
 EXPORT_SYMBOL_RTDEFER(rtd_irq_work_queue_on);
 
+/* Move a list of a dead CPU to this CPU's, keeping the order. */
+static void rtd_iw_adopt(struct llist_head *from, struct llist_head *to,
+			 struct irq_work *kick)
+{
+	struct llist_node *first = llist_del_all(from), *last;
+
+	if (!first)
+		return;
+	for (last = first; last->next; last = last->next)
+		rtd_stat_add(RTD_FAC_IRQ_WORK, RTD_STAT_MIGRATED, 1);
+	rtd_stat_add(RTD_FAC_IRQ_WORK, RTD_STAT_MIGRATED, 1);
+	llist_add_batch(first, last, to);
+	irq_work_queue(kick);
+}
+
+/* cpuhp teardown, on a live CPU after @cpu died. */
+static int rtd_iw_cpu_dead(unsigned int cpu)
+{
+	struct rtd_iw_cpu *dead = per_cpu_ptr(&rtd_iw, cpu), *here;
+
+	here = get_cpu_ptr(&rtd_iw);
+	rtd_iw_adopt(&dead->hard, &here->hard, &here->hard_kick);
+	rtd_iw_adopt(&dead->thread, &here->thread, &here->hard_kick);
+	rtd_iw_adopt(&dead->lazy, &here->lazy, &here->hard_kick);
+	put_cpu_ptr(&rtd_iw);
+	return 0;
+}
+
+/*
+ * Adopt what a CPU that went offline left on its lists, before the hotplug
+ * operation's own adoption does: a CPU hotplug teardown callback registered
+ * after rtdefer's runs before it, and may wait for such an item. Only a CPU
+ * in the middle of going down can hold items while offline (queueing on an
+ * offline CPU is refused), and then adopting twice is harmless: each list
+ * is taken by one llist_del_all().
+ */
+static void rtd_iw_adopt_stranded(void)
+{
+	struct rtd_iw_cpu *c;
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		if (cpu_online(cpu))
+			continue;
+		c = per_cpu_ptr(&rtd_iw, cpu);
+		if (!llist_empty(&c->hard) || !llist_empty(&c->thread) ||
+		    !llist_empty(&c->lazy))
+			rtd_iw_cpu_dead(cpu);
+	}
+}
+
 /**
  * rtd_irq_work_sync() - wait until the item's callback is not running
  * @work: the item
@@ -262,6 +313,9 @@ EXPORT_SYMBOL_RTDEFER(rtd_irq_work_queue_on);
  * waited for by sleeping; HARD items, whose callbacks are short and run in
  * hardirq context, by polling. Any number of callers may wait at once. An
  * item re-queued meanwhile is waited for again, on whichever CPU it runs.
+ * An item left queued on a CPU that went offline is moved to the caller's
+ * CPU and run there first, so a CPU hotplug teardown callback of any state
+ * may wait for an item queued on the CPU that died.
  *
  * Context: Process context; may sleep. Not from the item's own callback.
  * Called with interrupts off, in interrupt context or (on kernels that count
@@ -275,6 +329,7 @@ void rtd_irq_work_sync(struct rtd_irq_work *work)
 			   __func__, work->func);
 		return;
 	}
+	rtd_iw_adopt_stranded();
 	if (rtd_irq_work_is_hard(work)) {
 		while (rtd_irq_work_is_busy(work))
 			cpu_relax();
@@ -299,31 +354,22 @@ static void rtd_iw_thread_fn(unsigned int cpu)
 	rtd_iw_run_list(&c->lazy, true);
 }
 
+static void rtd_iw_thread_park(unsigned int cpu)
+{
+	rtd_iw_thread_fn(cpu);
+	rtd_debug_hook(RTD_HOOK_IW_PARKED, NULL);
+}
+
 static struct smp_hotplug_thread rtd_iw_threads = {
 	.store			= &rtd_iw_task,
 	.thread_should_run	= rtd_iw_should_run,
 	.thread_fn		= rtd_iw_thread_fn,
-	.park			= rtd_iw_thread_fn,
+	.park			= rtd_iw_thread_park,
 	.thread_comm		= "irq_work/%u",
 };
 
 static struct rtd_pcpu_class rtd_iw_class =
-	RTD_PCPU_CLASS("irq_work", &rtd_iw_threads, &rtd_irq_work_param);
-
-/* Move a list of a dead CPU to this CPU's, keeping the order. */
-static void rtd_iw_adopt(struct llist_head *from, struct llist_head *to,
-			 struct irq_work *kick)
-{
-	struct llist_node *first = llist_del_all(from), *last;
-
-	if (!first)
-		return;
-	for (last = first; last->next; last = last->next)
-		rtd_stat_add(RTD_FAC_IRQ_WORK, RTD_STAT_MIGRATED, 1);
-	rtd_stat_add(RTD_FAC_IRQ_WORK, RTD_STAT_MIGRATED, 1);
-	llist_add_batch(first, last, to);
-	irq_work_queue(kick);
-}
+	RTD_PCPU_CLASS("irq_work", &rtd_iw_threads);
 
 /* cpuhp online, on @cpu: the kernel runs lazy kicks there again. */
 static int rtd_iw_cpu_online(unsigned int cpu)
@@ -347,19 +393,6 @@ static int rtd_iw_cpu_down_prep(unsigned int cpu)
 
 	WRITE_ONCE(c->lazy_ok, false);
 	irq_work_sync(&c->lazy_kick);
-	return 0;
-}
-
-/* cpuhp teardown, on a live CPU after @cpu died. */
-static int rtd_iw_cpu_dead(unsigned int cpu)
-{
-	struct rtd_iw_cpu *dead = per_cpu_ptr(&rtd_iw, cpu), *here;
-
-	here = get_cpu_ptr(&rtd_iw);
-	rtd_iw_adopt(&dead->hard, &here->hard, &here->hard_kick);
-	rtd_iw_adopt(&dead->thread, &here->thread, &here->hard_kick);
-	rtd_iw_adopt(&dead->lazy, &here->lazy, &here->hard_kick);
-	put_cpu_ptr(&rtd_iw);
 	return 0;
 }
 

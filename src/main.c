@@ -43,10 +43,15 @@ static int __init rtd_init(void)
 	ret = rtd_timer_sys_init();
 	if (ret)
 		goto err_timer;
+	ret = rtd_class_knobs_init();
+	if (ret)
+		goto err_knobs;
 
 	pr_info("version %s loaded\n", RTDEFER_VERSION);
 	return 0;
 
+err_knobs:
+	rtd_timer_sys_exit();
 err_timer:
 	rtd_bh_exit();
 err_bh:
@@ -61,6 +66,7 @@ err_sysfs:
 
 static void __exit rtd_exit(void)
 {
+	rtd_class_knobs_exit();
 	rtd_timer_sys_exit();
 	rtd_bh_exit();
 	rtd_irq_work_exit();

@@ -43,7 +43,7 @@ static int rtd_param_policy_set(const char *val, const struct kernel_param *kp)
 		       kp->name, val);
 		return -EINVAL;
 	}
-	if (!rtd_sched_can_policy(policy)) {
+	if (!rtd_sched_policy_ok(policy)) {
 		pr_err("%s=%s: %s\n", kp->name, val, rtd_sched_limits());
 		return -EOPNOTSUPP;
 	}
@@ -64,7 +64,7 @@ static int rtd_param_prio_set(const char *val, const struct kernel_param *kp)
 	ret = rtd_param_int(val, kp, RTD_PRIO_MIN, RTD_PRIO_MAX, &prio);
 	if (ret)
 		return ret;
-	if (!rtd_sched_can_prio(prio)) {
+	if (!rtd_sched_prio_ok(prio)) {
 		pr_err("%s=%s: %s\n", kp->name, val, rtd_sched_limits());
 		return -EOPNOTSUPP;
 	}

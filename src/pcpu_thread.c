@@ -3,21 +3,22 @@
  * The per-CPU kthread engine shared by threaded irq_work (irq_work/N) and
  * deferred timers (ktimers/N): classes of smpboot threads that park and
  * unpark with their CPU, sleep whenever their class has nothing to run, and
- * share one scheduling setting per class (struct rtd_sched), tunable in
- * /sys/kernel/rtdefer/<class>/.
+ * share one scheduling setting per class (struct rtd_task_sched, in the
+ * kernel's terms), FIFO 1 until the tuning layer applies another (module
+ * parameters at load, then writes to /sys/kernel/rtdefer/<class>/).
  *
  * Who gives a thread its setting, and when:
  *  - a new thread, before it first runs: the smpboot .create callback, for
  *    the CPUs online at registration and for every CPU that comes online for
  *    the first time later;
- *  - every thread, running or parked on an offline CPU: each successful
- *    write to a knob of its class, which applies the whole setting to all of
- *    them or, if one fails, gives those already changed back what they had.
+ *  - every thread, running or parked on an offline CPU: each
+ *    rtd_pcpu_class_apply(), which applies the whole setting to all of them
+ *    or, if one fails, gives those already changed back what they had.
  * Nothing else touches them: a thread someone changed with chrt or renice
- * keeps that, across CPU hotplug too, until the next write to its class.
+ * keeps that, across CPU hotplug too, until the next setting of its class.
  *
- * Locking: CPU hotplug lock, then rtd_classes_lock, then a class's lock. A
- * write holds the hotplug lock for reading, so no thread is created under
+ * Locking: CPU hotplug lock, then rtd_classes_lock, then a class's lock. An
+ * apply holds the hotplug lock for reading, so no thread is created under
  * it and every existing thread already had its setting from .create.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -29,6 +30,7 @@
 #include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/smpboot.h>
+#include <linux/string.h>
 
 #include "debug_hook.h"
 #include "internal.h"
@@ -91,12 +93,12 @@ static void rtd_class_rollback(struct rtd_pcpu_class *c, unsigned int upto)
 			break;
 		t = rtd_class_thread(c, cpu);
 		if (t)
-			rtd_sched_restore(t, &per_cpu_ptr(c->slots, cpu)->saved);
+			rtd_sched_apply(t, &per_cpu_ptr(c->slots, cpu)->saved);
 	}
 }
 
 /* Apply @s to every thread of @c, all or none. Hotplug lock and c->lock held. */
-static int rtd_class_apply(struct rtd_pcpu_class *c, const struct rtd_sched *s)
+static int rtd_class_apply(struct rtd_pcpu_class *c, const struct rtd_task_sched *s)
 {
 	struct task_struct *t;
 	unsigned int cpu;
@@ -119,48 +121,51 @@ static int rtd_class_apply(struct rtd_pcpu_class *c, const struct rtd_sched *s)
 }
 
 /**
- * rtd_pcpu_class_set() - change one knob of a class, on all its threads
+ * rtd_pcpu_class_apply() - give every thread of a class a setting
  * @c: the class
- * @knob: which knob
- * @value: for %RTD_KNOB_POLICY a policy, else the number written
+ * @ts: the setting, one rtd_sched_can() allows
  *
- * On success every thread of @c, on online and offline CPUs, runs with the
- * new setting, whatever chrt gave it before. On error nothing changed.
+ * On success every thread of @c, on online and offline CPUs, runs with @ts,
+ * whatever chrt gave it before, and so will threads created later. On error
+ * nothing changed.
  *
  * Context: Process context, may sleep. Takes the CPU hotplug lock.
- * Return: 0 or an error of rtd_sched_update() or rtd_sched_apply().
+ * Return: 0 or an error of rtd_sched_apply().
  */
-int rtd_pcpu_class_set(struct rtd_pcpu_class *c, enum rtd_sched_knob knob,
-		       int value)
+int rtd_pcpu_class_apply(struct rtd_pcpu_class *c, const struct rtd_task_sched *ts)
 {
-	struct rtd_sched s;
 	int ret;
 
 	cpus_read_lock();
 	mutex_lock(&c->lock);
-	s = c->sched;
-	ret = rtd_sched_update(&s, knob, value);
+	ret = rtd_class_apply(c, ts);
 	if (!ret)
-		ret = rtd_class_apply(c, &s);
-	if (!ret)
-		c->sched = s;
+		c->sched = *ts;
 	mutex_unlock(&c->lock);
 	cpus_read_unlock();
 	return ret;
 }
 
 /**
- * rtd_pcpu_class_get() - the setting a class's threads were given
- * @c: the class
- * @s: where to copy it
+ * rtd_pcpu_class_find() - a registered class, by name
+ * @name: the name it was registered with
  *
  * Context: Process context, may sleep.
+ * Return: the class, or NULL; it stays valid until it is unregistered.
  */
-void rtd_pcpu_class_get(struct rtd_pcpu_class *c, struct rtd_sched *s)
+struct rtd_pcpu_class *rtd_pcpu_class_find(const char *name)
 {
-	mutex_lock(&c->lock);
-	*s = c->sched;
-	mutex_unlock(&c->lock);
+	struct rtd_pcpu_class *c, *found = NULL;
+
+	mutex_lock(&rtd_classes_lock);
+	list_for_each_entry(c, &rtd_classes, node) {
+		if (!strcmp(c->name, name)) {
+			found = c;
+			break;
+		}
+	}
+	mutex_unlock(&rtd_classes_lock);
+	return found;
 }
 
 /*
@@ -201,8 +206,8 @@ static void rtd_class_list_del(struct rtd_pcpu_class *c)
  *	thread_comm are set by the caller, .create is the engine's
  *
  * Starts one thread per online CPU (and later per CPU coming online), each
- * given the class's initial setting before it first runs, and creates
- * /sys/kernel/rtdefer/<name>/ with the class's knobs.
+ * given the class's setting (RTD_TASK_SCHED_DEFAULT until
+ * rtd_pcpu_class_apply() gives another) before it first runs.
  *
  * Context: Process context, may sleep. Takes the CPU hotplug lock.
  * Return: 0 or a negative errno; on error no thread of the class is left.
@@ -215,7 +220,7 @@ int rtd_pcpu_class_register(struct rtd_pcpu_class *c)
 	if (!c->slots)
 		return -ENOMEM;
 	mutex_init(&c->lock);
-	c->sched = *c->initial;
+	c->sched = (struct rtd_task_sched)RTD_TASK_SCHED_DEFAULT;
 	c->threads->create = rtd_pcpu_thread_created;
 	mutex_lock(&rtd_classes_lock);
 	list_add_tail(&c->node, &rtd_classes);
@@ -223,16 +228,7 @@ int rtd_pcpu_class_register(struct rtd_pcpu_class *c)
 
 	ret = smpboot_register_percpu_thread(c->threads);
 	if (ret)
-		goto err_list;
-	ret = rtd_class_knobs_add(c);
-	if (ret)
-		goto err_threads;
-	return 0;
-
-err_threads:
-	rtd_pcpu_threads_stop(c->threads);
-err_list:
-	rtd_class_list_del(c);
+		rtd_class_list_del(c);
 	return ret;
 }
 
@@ -240,14 +236,13 @@ err_list:
  * rtd_pcpu_class_unregister() - stop a class of per-CPU threads
  * @c: the class
  *
- * Removes the class's sysfs directory, then parks and stops its threads.
- * CPU hotplug requests made meanwhile fail with -EBUSY.
+ * Parks and stops its threads. CPU hotplug requests made meanwhile fail
+ * with -EBUSY.
  *
  * Context: Process context, may sleep.
  */
 void rtd_pcpu_class_unregister(struct rtd_pcpu_class *c)
 {
-	rtd_class_knobs_del(c);
 	rtd_pcpu_threads_stop(c->threads);
 	rtd_class_list_del(c);
 }

@@ -13,6 +13,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kernel.h>
+#include <linux/sched.h>
 #include <linux/sched/prio.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
@@ -62,6 +63,12 @@ const char *rtd_sched_policy_name(enum rtd_policy policy)
 	return rtd_policy_names[policy];
 }
 
+static const int rtd_kernel_policy[] = {
+	[RTD_POLICY_FIFO] = SCHED_FIFO,
+	[RTD_POLICY_RR] = SCHED_RR,
+	[RTD_POLICY_OTHER] = SCHED_NORMAL,
+};
+
 static bool rtd_sched_is_rt(const struct rtd_sched *s)
 {
 	return s->policy != RTD_POLICY_OTHER;
@@ -80,11 +87,53 @@ int rtd_sched_shown_prio(const struct rtd_sched *s)
 	return rtd_sched_is_rt(s) ? s->prio : 0;
 }
 
+/**
+ * rtd_sched_to_task() - a setting in the kernel's terms
+ * @s: the setting
+ * @ts: the same for rtd_pcpu_class_apply(): SCHED_* policy, RT priority 0
+ *	under other
+ *
+ * Context: Any context.
+ */
+void rtd_sched_to_task(const struct rtd_sched *s, struct rtd_task_sched *ts)
+{
+	ts->policy = rtd_kernel_policy[s->policy];
+	ts->prio = rtd_sched_shown_prio(s);
+	ts->nice = s->nice;
+}
+
+/**
+ * rtd_sched_policy_ok() - whether this kernel can run threads with a policy
+ * @policy: the policy
+ *
+ * Context: Any context.
+ * Return: false for rr on kernels without sched_setattr_nocheck() (5.10).
+ */
+bool rtd_sched_policy_ok(enum rtd_policy policy)
+{
+	return rtd_sched_can(rtd_kernel_policy[policy], 1);
+}
+
+/**
+ * rtd_sched_prio_ok() - whether this kernel can give threads an RT priority
+ * @prio: the priority, 1..99
+ *
+ * Context: Any context.
+ * Return: false for priorities other than 1 and 50 on kernels without
+ * sched_setattr_nocheck() (5.10).
+ */
+bool rtd_sched_prio_ok(int prio)
+{
+	return rtd_sched_can(SCHED_FIFO, prio);
+}
+
 /* -EOPNOTSUPP where this kernel cannot set @s (5.10), said once. */
 static int rtd_sched_check_kernel(const struct rtd_sched *s)
 {
-	if (rtd_sched_can_policy(s->policy) &&
-	    (!rtd_sched_is_rt(s) || rtd_sched_can_prio(s->prio)))
+	struct rtd_task_sched ts;
+
+	rtd_sched_to_task(s, &ts);
+	if (rtd_sched_can(ts.policy, ts.prio))
 		return 0;
 	pr_notice_once("%s\n", rtd_sched_limits());
 	return -EOPNOTSUPP;

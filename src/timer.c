@@ -615,7 +615,7 @@ static struct smp_hotplug_thread rtd_ktimers_threads = {
 };
 
 static struct rtd_pcpu_class rtd_ktimers_class =
-	RTD_PCPU_CLASS("timer", &rtd_ktimers_threads, &rtd_timer_param);
+	RTD_PCPU_CLASS("timer", &rtd_ktimers_threads);
 
 /* cpuhp teardown, on a live CPU after @cpu died: adopt its expiries. */
 static int rtd_ktimers_cpu_dead(unsigned int cpu)

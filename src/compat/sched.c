@@ -6,9 +6,11 @@
  * 6.1 and later) every policy and priority can be set. Without it (5.10)
  * modules only have sched_set_fifo_low() (FIFO 1), sched_set_fifo() (FIFO
  * MAX_RT_PRIO / 2 = 50) and sched_set_normal() (other, any nice value):
- * rtd_sched_can_policy() and rtd_sched_can_prio() refuse the rest before any
- * thread is touched. set_user_nice(), exported everywhere, gives RT threads
- * their nice value.
+ * rtd_sched_can() tells the rest apart before any thread is touched.
+ * set_user_nice(), exported everywhere, gives RT threads their nice value.
+ *
+ * Settings are in the kernel's terms (struct rtd_task_sched); what a
+ * setting means to a user is the tuning layer's business.
  */
 #include <linux/sched.h>
 #include <linux/sched/prio.h>
@@ -53,35 +55,19 @@ static int rtd_set_policy(struct task_struct *t, int policy, int prio, int nice)
 }
 #endif
 
-static const int rtd_kernel_policy[] = {
-	[RTD_POLICY_FIFO] = SCHED_FIFO,
-	[RTD_POLICY_RR] = SCHED_RR,
-	[RTD_POLICY_OTHER] = SCHED_NORMAL,
-};
-
 /**
- * rtd_sched_can_policy() - whether this kernel lets rtdefer set a policy
- * @policy: the policy
+ * rtd_sched_can() - whether this kernel lets rtdefer set a policy and priority
+ * @policy: SCHED_FIFO, SCHED_RR or SCHED_NORMAL
+ * @prio: the RT priority, 1..99 (not looked at for SCHED_NORMAL)
  *
  * Context: Any context.
- * Return: false for rr without sched_setattr_nocheck(), else true.
+ * Return: without sched_setattr_nocheck(), true only for SCHED_NORMAL and
+ * for SCHED_FIFO at priority 1 or 50; with it, always true.
  */
-bool rtd_sched_can_policy(enum rtd_policy policy)
+bool rtd_sched_can(int policy, int prio)
 {
-	return RTD_SETS_ANY || policy != RTD_POLICY_RR;
-}
-
-/**
- * rtd_sched_can_prio() - whether this kernel lets rtdefer set an RT priority
- * @prio: the priority, 1..99
- *
- * Context: Any context.
- * Return: false for priorities other than 1 and 50 without
- * sched_setattr_nocheck(), else true.
- */
-bool rtd_sched_can_prio(int prio)
-{
-	return RTD_SETS_ANY || prio == 1 || prio == RTD_FIFO_MID;
+	return RTD_SETS_ANY || policy == SCHED_NORMAL ||
+		(policy == SCHED_FIFO && (prio == 1 || prio == RTD_FIFO_MID));
 }
 
 /**
@@ -97,36 +83,33 @@ const char *rtd_sched_limits(void)
 	return RTD_LIMITS_TEXT;
 }
 
-/* Policy and priority first: an RT policy ignores the nice value there. */
-static int rtd_set(struct task_struct *t, int policy, int prio, int nice)
-{
-	int ret;
-
-	ret = rtd_set_policy(t, policy, prio, nice);
-	if (ret)
-		return ret;
-	set_user_nice(t, nice);
-	return 0;
-}
-
 /**
  * rtd_sched_apply() - give a thread a setting
  * @t: the thread, running or parked
- * @s: the setting, one that passed rtd_sched_update()
+ * @ts: the setting; one rtd_sched_can() allows, or one rtd_sched_save() noted
+ *
+ * Policy and priority first, then the nice value (which an RT policy
+ * carries but ignores).
  *
  * Context: Process context, may sleep.
  * Return: 0, or a negative errno with @t unchanged.
  */
-int rtd_sched_apply(struct task_struct *t, const struct rtd_sched *s)
+int rtd_sched_apply(struct task_struct *t, const struct rtd_task_sched *ts)
 {
-	return rtd_set(t, rtd_kernel_policy[s->policy],
-		       rtd_sched_shown_prio(s), s->nice);
+	int ret;
+
+	ret = rtd_set_policy(t, ts->policy, ts->prio, ts->nice);
+	if (ret)
+		return ret;
+	set_user_nice(t, ts->nice);
+	return 0;
 }
 
 /**
- * rtd_sched_save() - note what a thread runs with, for rtd_sched_restore()
+ * rtd_sched_save() - note what a thread runs with
  * @t: the thread
- * @saved: where to note it
+ * @saved: where to note it, for a later rtd_sched_apply(); with
+ *	   sched_setattr_nocheck() any noted setting can be given back
  *
  * Context: Process context.
  */
@@ -135,19 +118,4 @@ void rtd_sched_save(struct task_struct *t, struct rtd_task_sched *saved)
 	saved->policy = t->policy;
 	saved->prio = t->rt_priority;
 	saved->nice = task_nice(t);
-}
-
-/**
- * rtd_sched_restore() - give a thread back what rtd_sched_save() noted
- * @t: the thread
- * @saved: what it ran with
- *
- * Only needed after rtd_sched_apply() failed, which it cannot without
- * sched_setattr_nocheck(); with it, any noted setting can be set again.
- *
- * Context: Process context, may sleep.
- */
-void rtd_sched_restore(struct task_struct *t, const struct rtd_task_sched *saved)
-{
-	rtd_set(t, saved->policy, saved->prio, saved->nice);
 }

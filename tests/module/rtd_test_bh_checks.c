@@ -1246,6 +1246,108 @@ static int load_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+/*
+ * A CPU hotplug teardown callback waits for an item stranded on the CPU
+ * that died: its state is registered after rtdefer's, so it runs before
+ * rtdefer's dead callback moves the item. The debug hook where CPU 1 going
+ * down marks its pools down queues the item there (nothing raises CPU 1's
+ * pools any more). Each arming tests the next of the three waits below; user
+ * space takes CPU 1 down in between (before rtdefer adopted in its waits,
+ * each hung the hotplug; the queue flush also took the hotplug lock that
+ * the hotplug operation holds).
+ */
+static const char *const df_waits[] = {
+	"rtd_flush_work", "rtd_flush_workqueue", "rtd_drain_workqueue"
+};
+
+static struct rtd_workqueue *df_wq;
+static struct rec *df_rec;
+static atomic_t df_armed, df_queued;
+static int df_state = -1, df_wait, df_pending, df_runs;
+
+static void df_down_hook(void *arg)
+{
+	if (smp_processor_id() == 1 && atomic_xchg(&df_armed, 0))
+		atomic_set(&df_queued, rtd_queue_work_on(1, df_wq, &df_rec->dw.work) ? 1 : 2);
+}
+
+static int df_dead(unsigned int cpu)
+{
+	if (cpu != 1 || atomic_read(&df_queued) != 1 || df_pending >= 0)
+		return 0;
+	df_pending = rtd_work_pending(&df_rec->dw.work);
+	if (df_wait == 0)
+		rtd_flush_work(&df_rec->dw.work);
+	else if (df_wait == 1)
+		rtd_flush_workqueue(df_wq);
+	else
+		rtd_drain_workqueue(df_wq);
+	df_runs = atomic_read(&df_rec->runs);
+	return 0;
+}
+
+static void df_disarm(void)
+{
+	atomic_set(&df_armed, 0);
+	rtd_debug_set_hook(RTD_HOOK_BH_DOWN, NULL);
+	if (df_state >= 0)
+		cpuhp_remove_state_nocalls(df_state);
+	df_state = -1;
+	rec_free(df_rec);
+	df_rec = NULL;
+	rtd_destroy_workqueue(df_wq);
+	df_wq = NULL;
+}
+
+static int deadflush_arm_show(struct seq_file *m, void *v)
+{
+	int ret;
+
+	if (failed(m, cpu_online(1) && df_state < 0, "CPU 1 must be online, not armed"))
+		return 0;
+	df_wq = rtd_alloc_bh_workqueue("rtd_test_dead", 0);
+	df_rec = rec_new(df_wq);
+	if (failed(m, df_wq && df_rec, "no memory"))
+		goto err;
+	atomic_set(&df_queued, 0);
+	df_pending = -1;
+	df_runs = -1;
+	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "rtd_test_bh:dead",
+					NULL, df_dead);
+	if (failed(m, ret >= 0, "cpuhp state: %d", ret))
+		goto err;
+	df_state = ret;
+	rtd_debug_set_hook(RTD_HOOK_BH_DOWN, df_down_hook);
+	atomic_set(&df_armed, 1);
+	seq_printf(m, "ok %s\n", df_waits[df_wait]);
+	return 0;
+err:
+	df_disarm();
+	return 0;
+}
+
+static int deadflush_result_show(struct seq_file *m, void *v)
+{
+	const char *what = df_waits[df_wait];
+
+	if (failed(m, df_state >= 0, "not armed"))
+		return 0;
+	df_wait = (df_wait + 1) % ARRAY_SIZE(df_waits);
+	if (failed(m, atomic_read(&df_queued) == 1, "%s: not queued from CPU 1 going down (%d)",
+		   what, atomic_read(&df_queued)) ||
+	    failed(m, df_pending == 1,
+		   "%s: item not pending when the callback ran (%d): nothing stranded to test",
+		   what, df_pending) ||
+	    failed(m, df_runs == 1, "%s: %d runs when it returned", what, df_runs) ||
+	    failed(m, df_rec->cpu != 1 && df_rec->softirq, "%s: ran on CPU %d, softirq %d",
+		   what, df_rec->cpu, df_rec->softirq))
+		goto out;
+	seq_printf(m, "ok %s\n", what);
+out:
+	df_disarm();
+	return 0;
+}
+
 static const struct rtd_check checks[] = {
 	{ "order", order_show },
 	{ "highpri", highpri_show },
@@ -1265,6 +1367,8 @@ static const struct rtd_check checks[] = {
 	{ "behind_flush", behind_flush_show },
 	{ "hotplug_start", hotplug_start_show },
 	{ "hotplug_stop", hotplug_stop_show },
+	{ "deadflush_arm", deadflush_arm_show },
+	{ "deadflush_result", deadflush_result_show },
 	{ "load", load_show },
 	{ "native_compare", rtd_test_bh_native_show },
 };
@@ -1280,6 +1384,7 @@ static int __init rtd_test_bh_init(void)
 static void __exit rtd_test_bh_exit(void)
 {
 	debugfs_remove_recursive(dir);
+	df_disarm();
 	hp_stop();
 	storm_timers_stop();
 	rec_free(storm_rec);

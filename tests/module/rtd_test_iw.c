@@ -22,6 +22,7 @@
 #include <rtdefer/rtdefer.h>
 #include <compat/compat.h>
 
+#include "debug_hook.h"
 #include "rtd_check.h"
 
 #define CTX_TASK	0x01
@@ -759,6 +760,116 @@ out:
 	return 0;
 }
 
+/*
+ * A CPU hotplug teardown callback syncs items stranded on the CPU that
+ * died: its state is registered after rtdefer's, so it runs before
+ * rtdefer's own dead callback moves them. The debug hook at the end of
+ * CPU 1's irq_work thread parking queues a threaded and a LAZY item from
+ * there (after the thread's last run: nothing runs them on CPU 1 any more).
+ * "deadsync_arm" sets up the hook and the state; user space takes CPU 1
+ * down (before rtdefer adopted in its sync calls, this hung the hotplug);
+ * "deadsync_result" says what the callback saw.
+ */
+static struct probe *ds_probe[2];
+static atomic_t ds_armed, ds_queued;
+static int ds_state = -1;
+static int ds_busy[2], ds_runs[2];
+
+static void ds_park_hook(void *arg)
+{
+	int i;
+
+	if (smp_processor_id() != 1 || !atomic_xchg(&ds_armed, 0))
+		return;
+	for (i = 0; i < 2; i++)
+		if (rtd_irq_work_queue(&ds_probe[i]->work))
+			atomic_inc(&ds_queued);
+}
+
+static int ds_dead(unsigned int cpu)
+{
+	int i;
+
+	if (cpu != 1 || atomic_read(&ds_queued) != 2 || ds_busy[0] >= 0)
+		return 0;
+	for (i = 0; i < 2; i++)
+		ds_busy[i] = rtd_irq_work_is_busy(&ds_probe[i]->work);
+	for (i = 0; i < 2; i++) {
+		rtd_irq_work_sync(&ds_probe[i]->work);
+		ds_runs[i] = atomic_read(&ds_probe[i]->runs);
+	}
+	return 0;
+}
+
+static void ds_disarm(void)
+{
+	int i;
+
+	atomic_set(&ds_armed, 0);
+	rtd_debug_set_hook(RTD_HOOK_IW_PARKED, NULL);
+	if (ds_state >= 0)
+		cpuhp_remove_state_nocalls(ds_state);
+	ds_state = -1;
+	for (i = 0; i < 2; i++) {
+		probe_free(ds_probe[i]);
+		ds_probe[i] = NULL;
+	}
+}
+
+static int deadsync_arm_show(struct seq_file *m, void *v)
+{
+	int i, ret;
+
+	if (failed(m, cpu_online(1) && ds_state < 0, "CPU 1 must be online, not armed"))
+		return 0;
+	ds_probe[0] = probe_new(0);
+	ds_probe[1] = probe_new(RTD_IRQ_WORK_LAZY);
+	if (failed(m, ds_probe[0] && ds_probe[1], "no memory"))
+		goto err;
+	atomic_set(&ds_queued, 0);
+	for (i = 0; i < 2; i++) {
+		ds_busy[i] = -1;
+		ds_runs[i] = -1;
+	}
+	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "rtd_test_iw:dead",
+					NULL, ds_dead);
+	if (failed(m, ret >= 0, "cpuhp state: %d", ret))
+		goto err;
+	ds_state = ret;
+	rtd_debug_set_hook(RTD_HOOK_IW_PARKED, ds_park_hook);
+	atomic_set(&ds_armed, 1);
+	seq_puts(m, "ok\n");
+	return 0;
+err:
+	ds_disarm();
+	return 0;
+}
+
+static int deadsync_result_show(struct seq_file *m, void *v)
+{
+	int i;
+
+	if (failed(m, ds_state >= 0, "not armed"))
+		return 0;
+	if (failed(m, atomic_read(&ds_queued) == 2, "%d of 2 items queued from CPU 1's parking",
+		   atomic_read(&ds_queued)) ||
+	    failed(m, ds_busy[0] == 1 && ds_busy[1] == 1,
+		   "items not pending when the callback ran (%d %d): nothing stranded to test",
+		   ds_busy[0], ds_busy[1]))
+		goto out;
+	for (i = 0; i < 2; i++)
+		if (failed(m, ds_runs[i] == 1, "item %d: %d runs when its sync returned",
+			   i, ds_runs[i]) ||
+		    failed(m, ds_probe[i]->cpu != 1 && (ds_probe[i]->ctx & CTX_OUR_THREAD),
+			   "item %d ran on CPU %d, context %#x", i, ds_probe[i]->cpu,
+			   ds_probe[i]->ctx))
+			goto out;
+	seq_puts(m, "ok\n");
+out:
+	ds_disarm();
+	return 0;
+}
+
 static const struct rtd_check checks[] = {
 	{ "ctx_task", ctx_task_show },
 	{ "from_ctx", from_ctx_show },
@@ -774,6 +885,8 @@ static const struct rtd_check checks[] = {
 	{ "busy", busy_show },
 	{ "strand_arm", strand_arm_show },
 	{ "strand_result", strand_result_show },
+	{ "deadsync_arm", deadsync_arm_show },
+	{ "deadsync_result", deadsync_result_show },
 };
 
 static struct dentry *dir;
@@ -790,6 +903,7 @@ static void __exit rtd_test_iw_exit(void)
 
 	debugfs_remove_recursive(dir);
 	strand_disarm();
+	ds_disarm();
 	if (hp_producer) {
 		long queued = 0;
 

@@ -121,6 +121,25 @@ TEST_F(bh, outside_queueing_refused_while_any_drain_goes_on)
 }
 
 /*
+ * A CPU hotplug teardown callback (a state registered after rtdefer's) waits
+ * for an item queued on CPU 1 while it went down, once with each of
+ * rtd_flush_work(), rtd_flush_workqueue() and rtd_drain_workqueue(): the
+ * item runs elsewhere before the wait returns (each hung CPU 1's removal
+ * before).
+ */
+TEST_F(bh, hotplug_callback_flushes_an_item_stranded_on_the_dead_cpu)
+{
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		run_check(_metadata, "deadflush_arm");
+		ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "0"));
+		run_check(_metadata, "deadflush_result");
+		ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "1"));
+	}
+}
+
+/*
  * 10000 items queued onto CPU 1 while it goes down and up, ending down:
  * every queueing runs exactly once, the leftovers on a live CPU.
  */

@@ -133,6 +133,20 @@ TEST_F(iw, lazy_item_queued_after_the_threads_parked)
 	ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "1"));
 }
 
+/*
+ * A CPU hotplug teardown callback (a state registered after rtdefer's) syncs
+ * a threaded and a LAZY item queued on CPU 1 after its thread parked: the
+ * sync runs them elsewhere instead of waiting for rtdefer's own adoption,
+ * which comes after that callback (it hung CPU 1's removal before).
+ */
+TEST_F(iw, hotplug_callback_syncs_items_stranded_on_the_dead_cpu)
+{
+	run_check(_metadata, "deadsync_arm");
+	ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "0"));
+	run_check(_metadata, "deadsync_result");
+	ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "1"));
+}
+
 /* The consumer's exit waits for its running callbacks; then rtdefer goes. */
 TEST_F(iw, unload_while_busy)
 {
