@@ -13,6 +13,9 @@
 #                  libelf-dev, libssl-dev, ...): scripts/build-debug-kernel.sh
 #   bookworm-dkms  bookworm with dkms and openssl: rtdefer-dkms's package
 #                  install test (dwarves and bc: 6.12 headers need pahole)
+#   forky-herd     forky (testing) with herdtools7: herd7 for the litmus
+#                  tests of tests/lkmm/ (no older suite has herdtools7;
+#                  bookworm's debootstrap knows forky by sid's script)
 #
 # `run` works in a private mount namespace: every mount it makes (proc, dev,
 # a tmpfs on /tmp, the kernel caches, the source tree, the overlay) disappears
@@ -29,23 +32,29 @@ trixie) SUITE=trixie PKGS=$TRIXIE_PKGS ;;
 trixie-dkms) SUITE=trixie PKGS=$TRIXIE_PKGS,dkms ;;
 trixie-kbuild) SUITE=trixie PKGS=$TRIXIE_PKGS,flex,bison,libelf-dev,libssl-dev,cpio,python3,xz-utils ;;
 bookworm-dkms) SUITE=bookworm PKGS=dkms,gcc-12,make,libc6-dev,libelf1,libssl3,openssl,kmod,xz-utils,dwarves,bc ;;
-*) rtd_die "usage: $0 trixie|trixie-dkms|trixie-kbuild|bookworm-dkms [run [--overlay DIR] CMD...]" ;;
+forky-herd) SUITE=forky PKGS=herdtools7 ;;
+*) rtd_die "usage: $0 trixie|trixie-dkms|trixie-kbuild|bookworm-dkms|forky-herd [run [--overlay DIR] CMD...]" ;;
 esac
 NAME=$1
 DIR=$(rtd_chroot_dir "$NAME")
 shift
 
 create() {
+	local script
 	[ -f "$DIR/.complete" ] && [ "$(cat "$DIR/.complete")" = "$PKGS" ] && return 0
 	command -v debootstrap >/dev/null || rtd_die "debootstrap is not installed"
 	rtd_log "creating the $NAME chroot (about a minute)"
 	mkdir -p "$(dirname "$DIR")"
 	rm -rf "$DIR.partial"
+	script=/usr/share/debootstrap/scripts/$SUITE
+	[ -e "$script" ] || script=/usr/share/debootstrap/scripts/sid
 	debootstrap --variant=minbase --include="$PKGS" "$SUITE" "$DIR.partial" \
-		"$(rtd_mirror main)" >"$RTD_CACHE/debootstrap-$NAME.log" 2>&1 ||
+		"$(rtd_mirror main)" "$script" >"$RTD_CACHE/debootstrap-$NAME.log" 2>&1 ||
 		{ tail -20 "$RTD_CACHE/debootstrap-$NAME.log" >&2; rtd_die "debootstrap failed"; }
-	# kbuild calls plain "gcc" for its host tools
-	[ -e "$DIR.partial/usr/bin/gcc" ] || ln -sf gcc-14 "$DIR.partial/usr/bin/gcc"
+	# kbuild calls plain "gcc" for its host tools (chroots with gcc-14)
+	if [ -e "$DIR.partial/usr/bin/gcc-14" ] && [ ! -e "$DIR.partial/usr/bin/gcc" ]; then
+		ln -sf gcc-14 "$DIR.partial/usr/bin/gcc"
+	fi
 	printf '%s\n' "$PKGS" >"$DIR.partial/.complete"
 	rm -rf "$DIR"
 	mv "$DIR.partial" "$DIR"

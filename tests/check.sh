@@ -10,7 +10,8 @@
 # through DKMS per kernel and loaded with modprobe in the guest, the sample
 # consumer built against it (tests/dkms-kernel.sh), the Debian package and its
 # maintainer scripts (tests/package-check.sh), the API docs (make docs), a
-# benchmark smoke run and a short torture run (tests/torture/) per kernel.
+# benchmark smoke run and a short torture run (tests/torture/) per kernel,
+# and the litmus tests of the ordering promises (tests/lkmm/, herd7).
 #
 # The matrix is what scripts/resolve-kernels.sh makes of scripts/kernels.conf
 # and scripts/kernels.lock today (one line per kernel says which packages).
@@ -305,6 +306,15 @@ console_scan_test() {
 	grep -q '^ok ' "$log" || record - console-scan "not ok" "see $log"
 }
 
+# The ordering promises against the Linux-kernel memory model: herd7 on the
+# litmus tests of tests/lkmm/ (its chroot and the model are cached; seconds).
+lkmm_test() {
+	local log=$RESULTS/lkmm.log
+	"$RTD_TOP/tests/lkmm/run.sh" >"$log" 2>&1
+	record_results - "$log" lkmm:
+	grep -q '^ok ' "$log" || record - lkmm "not ok" "see $log"
+}
+
 # The README's table of tested kernels is the lock's.
 kernel_table_check() {
 	if "$RTD_TOP/scripts/resolve-kernels.sh" --table |
@@ -390,6 +400,7 @@ main() {
 	install_deps "$PKG_DEPS" --no-install-recommends
 	resolver_test
 	console_scan_test
+	lkmm_test
 	# names, series keys or nothing (the default entries) in, entries out
 	if ! KERNELS=$("$RTD_TOP/scripts/resolve-kernels.sh" $KERNELS); then
 		record - resolve "not ok"
