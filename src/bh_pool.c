@@ -208,18 +208,27 @@ static void rtd_bh_run_one(struct rtd_bh_pool *pool)
 	struct rtd_work *work = list_first_entry(&pool->worklist, struct rtd_work, entry);
 	struct rtd_workqueue *wq = work->wq;
 	rtd_work_func_t fn = work->func;
+	/* read while PENDING keeps a new queueing from writing it */
+	u64 queued_ns = work->queued_ns;
 
 	list_del_init(&work->entry);
 	WRITE_ONCE(pool->current_work, work);
 	pool->current_func = fn;
 	WRITE_ONCE(pool->current_wq, wq);
-	/* From here on the item may be queued again: behind itself, here. */
+	/*
+	 * From here on the item may be queued again: behind itself, here.
+	 * current_work is set before PENDING clears: a canceller whose
+	 * fetch_or finds PENDING clear (it takes no lock then) must see the
+	 * callback as running in rtd_bh_wait_running() (tests/lkmm/
+	 * bh-wait-start.litmus); pairs with that fetch_or's full barrier.
+	 */
+	smp_mb__before_atomic();
 	atomic_andnot(RTD_WORK_PENDING, &work->state);
 	raw_spin_unlock_irq(&pool->lock);
 
 	/* flush barriers (no queue) are not counted */
 	if (wq)
-		rtd_obs_start(RTD_FAC_BH, fn, work->queued_ns);
+		rtd_obs_start(RTD_FAC_BH, fn, queued_ns);
 	fn(work);
 	if (wq)
 		rtd_obs_end(RTD_FAC_BH, fn);

@@ -333,9 +333,16 @@ void rtd_irq_work_sync(struct rtd_irq_work *work)
 	if (rtd_irq_work_is_hard(work)) {
 		while (rtd_irq_work_is_busy(work))
 			cpu_relax();
-		return;
+	} else {
+		wait_var_event(work, !rtd_irq_work_is_busy(work));
 	}
-	wait_var_event(work, !rtd_irq_work_is_busy(work));
+	/*
+	 * The wait ended on a plain read of the run count: order the
+	 * caller's reads after it, so that they see the callback's stores.
+	 * Pairs with smp_mb__before_atomic() in rtd_iw_run_one()
+	 * (tests/lkmm/iw-sync-effects.litmus).
+	 */
+	smp_acquire__after_ctrl_dep();
 }
 EXPORT_SYMBOL_RTDEFER(rtd_irq_work_sync);
 

@@ -270,8 +270,9 @@ enum hrtimer_restart rtd_timer_hard_fn(struct hrtimer *hrt)
 		atomic_long_inc(&timer->overruns);
 		rtd_stat_add(RTD_FAC_TIMER, RTD_STAT_OVERRUN, 1);
 	} else {
-		timer->queued_ns = rtd_obs_queued(RTD_FAC_TIMER, timer->function,
-						  smp_processor_id());
+		WRITE_ONCE(timer->queued_ns,
+			   rtd_obs_queued(RTD_FAC_TIMER, timer->function,
+					  smp_processor_id()));
 		rtd_timer_deliver(timer);
 	}
 	return HRTIMER_NORESTART;
@@ -280,36 +281,46 @@ enum hrtimer_restart rtd_timer_hard_fn(struct hrtimer *hrt)
 /**
  * rtd_timer_claim() - take a pending expiry for this runner
  * @timer: the timer
+ * @queued_ns: where to put the expiry's time stamp, for the statistics
  *
  * PENDING -> RUNNING. An expiry that finds the callback running stays
- * PENDING: the running side takes it when it finishes.
+ * PENDING: the running side takes it when it finishes. The stamp is read
+ * while PENDING keeps the next expiry from writing it
+ * (tests/lkmm/timer-fields-before-claim.litmus).
  *
  * Context: Any context.
  * Return: true if an expiry was pending and the callback not running: it
  * is now RUNNING, and the caller must call rtd_timer_run_claimed().
  */
-bool rtd_timer_claim(struct rtd_timer *timer)
+bool rtd_timer_claim(struct rtd_timer *timer, u64 *queued_ns)
 {
 	int old = atomic_read(&timer->state), new;
 
 	do {
 		if (!(old & RTD_TIMER_PENDING) || (old & RTD_TIMER_RUNNING))
 			return false;
+		*queued_ns = READ_ONCE(timer->queued_ns);
 		new = (old & ~RTD_TIMER_PENDING) | RTD_TIMER_RUNNING;
 	} while (!atomic_try_cmpxchg(&timer->state, &old, new));
 	return true;
 }
 
-/* End of a run: take an expiry that came meanwhile, else clear RUNNING. */
-static bool rtd_timer_run_again(struct rtd_timer *timer)
+/*
+ * End of a run: take an expiry that came meanwhile, else clear RUNNING.
+ * The hardirq part that set PENDING may still be writing that expiry's
+ * stamp: its latency sample can be off by one expiry (statistics only).
+ */
+static bool rtd_timer_run_again(struct rtd_timer *timer, u64 *queued_ns)
 {
 	int old = atomic_read(&timer->state), new;
 
 	do {
-		if (old & RTD_TIMER_PENDING)
+		if (old & RTD_TIMER_PENDING) {
+			*queued_ns = READ_ONCE(timer->queued_ns);
 			new = old & ~RTD_TIMER_PENDING;
-		else
+		} else {
 			new = old & ~RTD_TIMER_RUNNING;
+		}
 	} while (!atomic_try_cmpxchg(&timer->state, &old, new));
 	return old & RTD_TIMER_PENDING;
 }
@@ -335,13 +346,14 @@ static void rtd_timer_restart(struct rtd_timer *timer, int seq)
 /**
  * rtd_timer_run_claimed() - run the callback of a claimed expiry
  * @timer: the timer
+ * @queued_ns: the stamp rtd_timer_claim() read
  *
  * Re-arms a periodic timer unless it was cancelled meanwhile or its task
  * exited, then wakes rtd_timer_cancel() waiters.
  *
  * Context: Thread or task context, may sleep.
  */
-void rtd_timer_run_claimed(struct rtd_timer *timer)
+void rtd_timer_run_claimed(struct rtd_timer *timer, u64 queued_ns)
 {
 	enum rtd_timer_restart ret;
 	int seq;
@@ -349,7 +361,7 @@ void rtd_timer_run_claimed(struct rtd_timer *timer)
 	do {
 		seq = atomic_read(&timer->cancel_seq);
 		WRITE_ONCE(timer->runner, current);
-		rtd_obs_start(RTD_FAC_TIMER, timer->function, timer->queued_ns);
+		rtd_obs_start(RTD_FAC_TIMER, timer->function, queued_ns);
 		ret = timer->function(timer);
 		rtd_obs_end(RTD_FAC_TIMER, timer->function);
 		WRITE_ONCE(timer->runner, NULL);
@@ -360,7 +372,7 @@ void rtd_timer_run_claimed(struct rtd_timer *timer)
 		atomic_andnot(RTD_TIMER_SELF_CANCEL, &timer->state);
 		/* Re-armed (or not) before it reads as idle to rtd_timer_cancel(). */
 		smp_mb__before_atomic();
-	} while (rtd_timer_run_again(timer));
+	} while (rtd_timer_run_again(timer, &queued_ns));
 	/* pairs with wait_var_event() in rtd_timer_cancel() */
 	smp_mb__after_atomic();
 	wake_up_var(timer);
@@ -579,6 +591,7 @@ static void rtd_ktimers_run(struct rtd_ktimers_queue *q)
 {
 	struct rtd_timer *timer;
 	LIST_HEAD(batch);
+	u64 queued_ns;
 	bool run;
 
 	raw_spin_lock_irq(&q->lock);
@@ -586,10 +599,10 @@ static void rtd_ktimers_run(struct rtd_ktimers_queue *q)
 	while ((timer = list_first_entry_or_null(&batch, struct rtd_timer, entry))) {
 		list_del_init(&timer->entry);
 		WRITE_ONCE(timer->qcpu, 0);
-		run = rtd_timer_claim(timer);
+		run = rtd_timer_claim(timer, &queued_ns);
 		raw_spin_unlock_irq(&q->lock);
 		if (run)
-			rtd_timer_run_claimed(timer);
+			rtd_timer_run_claimed(timer, queued_ns);
 		cond_resched();
 		raw_spin_lock_irq(&q->lock);
 	}

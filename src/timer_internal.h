@@ -14,8 +14,8 @@
 
 enum hrtimer_restart rtd_timer_hard_fn(struct hrtimer *hrt);
 void rtd_timer_deliver(struct rtd_timer *timer);
-bool rtd_timer_claim(struct rtd_timer *timer);
-void rtd_timer_run_claimed(struct rtd_timer *timer);
+bool rtd_timer_claim(struct rtd_timer *timer, u64 *queued_ns);
+void rtd_timer_run_claimed(struct rtd_timer *timer, u64 queued_ns);
 bool rtd_timer_queue_task(struct rtd_timer *timer);
 void rtd_timer_task_exit(void);
 

@@ -143,6 +143,7 @@ static void rtd_binding_task_work(struct callback_head *cb)
 	struct rtd_timer_binding *b = container_of(cb, struct rtd_timer_binding, cb);
 	struct task_struct *gone = NULL;
 	struct rtd_timer *timer;
+	u64 queued_ns = 0;
 	bool run = false;
 
 	raw_spin_lock_irq(&b->lock);
@@ -151,11 +152,11 @@ static void rtd_binding_task_work(struct callback_head *cb)
 	if (current->flags & PF_EXITING)
 		gone = rtd_binding_task_gone(b);
 	else if (timer)
-		run = rtd_timer_claim(timer);
+		run = rtd_timer_claim(timer, &queued_ns);
 	raw_spin_unlock_irq(&b->lock);
 
 	if (run)
-		rtd_timer_run_claimed(timer);
+		rtd_timer_run_claimed(timer, queued_ns);
 	if (gone)
 		put_task_struct(gone);
 	rtd_binding_put(b);
