@@ -42,8 +42,8 @@ table() {
 	echo "(2 vCPUs, QEMU TCG), then $LOADS load/unload rounds of rtdefer."
 	echo "Code: $(code_line)."
 	echo "Columns: the torture's own accounting (tests/torture/rtt_acct.c);"
-	echo "\"bad\" sums duplicates, wrong context, wrong CPU, overtaken order and"
-	echo "contradicted API results."
+	echo "\"bad\" sums duplicates, wrong context, wrong CPU, overtaken order,"
+	echo "contradicted API results and runs concurrent with themselves."
 	echo
 	echo "| kernel | queue | queued | ran | cancelled | refused | lost | bad | verdict |"
 	echo "|---|---|---:|---:|---:|---:|---:|---:|---|"
@@ -51,7 +51,7 @@ table() {
 		kver=$(rtd_kernel_field "$id" kver)
 		awk -v k="$kver" '$1 == "#" && $3 == "queued" {
 				sub(/:$/, "", $2)
-				bad = $14 + $16 + $18 + $20 + $22
+				bad = $14 + $16 + $18 + $20 + $22 + $24
 				ok = ($4 == $6 + $8 && $12 == 0 && bad == 0) ? "pass" : "**FAIL**"
 				printf "| %s | %s | %d | %d | %d | %d | %d | %d | %s |\n", k, $2, $4, $6, $8, $10, $12, bad, ok
 			}' "$OUT/$id/ktap.log" 2>/dev/null

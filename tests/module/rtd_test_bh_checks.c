@@ -1348,6 +1348,51 @@ out:
 	return 0;
 }
 
+/*
+ * Items declared with RTD_DECLARE_WORK() and RTD_DECLARE_DELAYED_WORK() run
+ * like initialised ones; rtd_disable_delayed_work_sync() takes back a
+ * pending delay and keeps the item from being queued until it is enabled.
+ */
+static atomic_t decl_runs;
+
+static void decl_fn(struct rtd_work *w)
+{
+	atomic_inc(&decl_runs);
+}
+
+static RTD_DECLARE_WORK(decl_work, decl_fn);
+static RTD_DECLARE_DELAYED_WORK(decl_dwork, decl_fn);
+
+static int declared_show(struct seq_file *m, void *v)
+{
+	atomic_set(&decl_runs, 0);
+	if (failed(m, rtd_queue_work(rtd_system_bh_wq, &decl_work), "declared item not queued"))
+		return 0;
+	rtd_flush_work(&decl_work);
+	if (failed(m, atomic_read(&decl_runs) == 1, "declared item ran %d times",
+		   atomic_read(&decl_runs)) ||
+	    failed(m, rtd_queue_delayed_work(rtd_system_bh_wq, &decl_dwork, 60 * HZ),
+		   "declared delayed item not queued") ||
+	    failed(m, rtd_disable_delayed_work_sync(&decl_dwork),
+		   "disable_delayed_work_sync said the item was not pending") ||
+	    failed(m, !rtd_queue_delayed_work(rtd_system_bh_wq, &decl_dwork, 0),
+		   "a disabled delayed item was queued") ||
+	    failed(m, rtd_enable_delayed_work(&decl_dwork), "not enabled again") ||
+	    failed(m, rtd_queue_delayed_work(rtd_system_bh_wq, &decl_dwork, 0),
+		   "enabled delayed item not queued"))
+		goto out;
+	rtd_flush_delayed_work(&decl_dwork);
+	if (failed(m, atomic_read(&decl_runs) == 2,
+		   "%d runs, want 2 (the disabled delay must not run)",
+		   atomic_read(&decl_runs)))
+		goto out;
+	seq_puts(m, "ok\n");
+out:
+	rtd_cancel_delayed_work_sync(&decl_dwork);
+	rtd_enable_delayed_work(&decl_dwork);
+	return 0;
+}
+
 static const struct rtd_check checks[] = {
 	{ "order", order_show },
 	{ "highpri", highpri_show },
@@ -1360,6 +1405,7 @@ static const struct rtd_check checks[] = {
 	{ "queue_migrated", queue_migrated_show },
 	{ "flush_racing_delay", flush_racing_delay_show },
 	{ "disable", disable_show },
+	{ "declared", declared_show },
 	{ "disable_storm", disable_storm_show },
 	{ "remote", remote_show },
 	{ "drain_destroy", drain_destroy_show },

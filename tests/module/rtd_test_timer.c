@@ -227,6 +227,32 @@ out:
 }
 
 /*
+ * rtd_timer_forward() on a timer that is not armed (its expiry starts at 0):
+ * past 10 ms in steps of 3 ms is 4 periods, 3 of them overruns; a second
+ * call with the same time moves nothing.
+ */
+static int forward_show(struct seq_file *m, void *v)
+{
+	struct probe *p = probe_new(CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
+	u64 n, again;
+
+	if (failed(m, p, "no memory"))
+		goto out;
+	n = rtd_timer_forward(&p->t, ms_to_ktime(10), ms_to_ktime(3));
+	again = rtd_timer_forward(&p->t, ms_to_ktime(10), ms_to_ktime(3));
+	if (failed(m, n == 4, "moved %llu periods, want 4", n) ||
+	    failed(m, rtd_timer_overruns(&p->t) == 3, "%lu overruns, want 3",
+		   rtd_timer_overruns(&p->t)) ||
+	    failed(m, !again, "moved %llu more periods, want 0", again) ||
+	    failed(m, !rtd_timer_active(&p->t), "forward armed the timer"))
+		goto out;
+	seq_puts(m, "ok\n");
+out:
+	probe_free(p);
+	return 0;
+}
+
+/*
  * A periodic timer keeps the _PINNED of its start when the callback re-arms
  * it (else, on a nohz_full CPU, the hrtimer core moves it to a housekeeping
  * CPU at the first period). The oracle is the mode of the re-arm, seen by a
@@ -962,6 +988,7 @@ static const struct rtd_check checks[] = {
 	{ "ctx", ctx_show },
 	{ "check_sleep", check_sleep_show },
 	{ "periodic", periodic_show },
+	{ "forward", forward_show },
 	{ "check_decline_periodic", check_decline_periodic_show },
 	{ "pinned_restart", pinned_restart_show },
 	{ "one_pending", one_pending_show },

@@ -92,6 +92,15 @@ TEST_F(bh, disable_enable_counted)
 	run_check(_metadata, "disable");
 }
 
+/*
+ * Declared items (RTD_DECLARE_WORK, RTD_DECLARE_DELAYED_WORK) run; a delay
+ * taken back by rtd_disable_delayed_work_sync() never runs.
+ */
+TEST_F(bh, declared_items_and_disable_delayed_sync)
+{
+	run_check(_metadata, "declared");
+}
+
 TEST_F(bh, disable_during_hardirq_queue_storm)
 {
 	run_check(_metadata, "disable_storm");

@@ -73,6 +73,12 @@ TEST_F(tm, declined_check_keeps_the_period)
 	run_check(_metadata, "check_decline_periodic");
 }
 
+/* rtd_timer_forward() moves an idle timer's expiry and counts overruns. */
+TEST_F(tm, forward_counts_periods_and_overruns)
+{
+	run_check(_metadata, "forward");
+}
+
 TEST_F(tm, periodic_restart_keeps_pinned)
 {
 	run_check(_metadata, "pinned_restart");

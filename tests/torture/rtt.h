@@ -27,6 +27,7 @@ struct rtt_kind {
 	atomic_long_t bad_cpu;		/* on a CPU it was not promised to */
 	atomic_long_t bad_order;	/* overtook an item queued before it */
 	atomic_long_t bad_ret;		/* an API call's result contradicted */
+	atomic_long_t overlap;		/* callback ran concurrently with itself */
 	atomic_long_t lost;		/* queued, never ran, not cancelled */
 	unsigned long *last;		/* [origin * nr_cpu_ids + run]: seq */
 	bool behind_itself;		/* queued while running: runs where it runs */

@@ -135,7 +135,15 @@ void rtt_cb_start(struct rtt_item *it, bool ctx_ok)
 	int run = raw_smp_processor_id();
 	u64 seq = READ_ONCE(it->seq);
 
-	atomic_inc(&it->in_cb);
+	/*
+	 * BH items and timers never run concurrently with themselves. An
+	 * irq_work item may (re-queued elsewhere while it runs), but no
+	 * torture item is: its owner queues it again only after its callback
+	 * ended, or from the callback onto the CPU it runs on. So an overlap
+	 * is a bug everywhere here.
+	 */
+	if (atomic_inc_return(&it->in_cb) != 1)
+		rtt_bad(&k->overlap, it, "ran concurrently with itself");
 	if (it->ran_seq == seq)
 		rtt_bad(&k->dup, it, "ran twice for one queueing");
 	it->ran_seq = seq;
@@ -241,12 +249,14 @@ bool rtt_kind_report(struct rtt_kind *k, int *test)
 {
 	long q = rtt_n(&k->queued), r = rtt_n(&k->ran), c = rtt_n(&k->cancelled);
 	long bad = rtt_n(&k->dup) + rtt_n(&k->bad_ctx) + rtt_n(&k->bad_cpu) +
-		   rtt_n(&k->bad_order) + rtt_n(&k->bad_ret) + rtt_n(&k->lost);
+		   rtt_n(&k->bad_order) + rtt_n(&k->bad_ret) + rtt_n(&k->lost) +
+		   rtt_n(&k->overlap);
 	bool ok = q > 0 && q == r + c && !bad;
 
-	pr_info("ktap: # %s: queued %ld ran %ld cancelled %ld refused %ld lost %ld dup %ld ctx %ld cpu %ld order %ld ret %ld\n",
+	pr_info("ktap: # %s: queued %ld ran %ld cancelled %ld refused %ld lost %ld dup %ld ctx %ld cpu %ld order %ld ret %ld overlap %ld\n",
 		k->name, q, r, c, rtt_n(&k->refused), rtt_n(&k->lost), rtt_n(&k->dup),
-		rtt_n(&k->bad_ctx), rtt_n(&k->bad_cpu), rtt_n(&k->bad_order), rtt_n(&k->bad_ret));
+		rtt_n(&k->bad_ctx), rtt_n(&k->bad_cpu), rtt_n(&k->bad_order), rtt_n(&k->bad_ret),
+		rtt_n(&k->overlap));
 	pr_info("ktap: %s %d %s\n", ok ? "ok" : "not ok", ++*test, k->name);
 	return ok;
 }
