@@ -165,9 +165,15 @@ run_kernel() {
 	"$RTD_TOP/tests/vm/run-kernel.sh" "$(rtd_kroot "$id")/vmlinux" \
 		"$kb/initramfs.cpio.gz" "$out" "$TIMEOUT"
 	record_results "$id" "$out/results"
-	bench_smoke "$id"
-	torture_short "$id"
+	# a benchmark says nothing on a sanitizer kernel; its format check
+	# runs on every stock kernel
+	is_debug "$id" || bench_smoke "$id"
+	torture_short "$id" "$kb"
 }
+
+# is_debug ID: the entry boots a debug kernel (scripts/build-debug-kernel.sh
+# wrote which checkers it has).
+is_debug() { [ -f "$(rtd_kroot "$1")/checkers" ]; }
 
 # run_variant ID: a preemption-model variant boots its series' build (made
 # by that entry's run_kernel when it is in the run, else here) with
@@ -199,6 +205,10 @@ run_variant() {
 	else
 		record "$id" "preempt=$model" "not ok" "the console does not say 'Dynamic Preempt: $model'"
 	fi
+	# a debug kernel's entry is a variant (booted preempt=full): it runs
+	# the short torture too
+	is_debug "$id" && torture_short "$id" "$kb"
+	return 0
 }
 
 # checkers ID: ", checkers: ..." for a debug kernel (what its build turned on).
@@ -220,11 +230,17 @@ wait_ready() {
 # --- short torture (tests/torture/, issue 8) ---
 # One more guest per kernel: rtd_torture for RTD_TORTURE_SECS (30 s) under
 # hotplug, knob changes and a consumer loaded in a loop, then 200
-# load/unload rounds of rtdefer. make torture runs the long ones.
+# load/unload rounds of rtdefer. make torture runs the long ones. A debug
+# kernel runs about ten times slower (KASAN, lockdep): it gets
+# RTD_TORTURE_DEBUG_SECS (120 s) and 50 rounds, for a comparable number
+# of CPU hotplug operations.
 torture_short() {
-	local id=$1 out=$RESULTS/$1/torture
-	"$RTD_TOP/tests/torture/run.sh" "$id" "$BUILD/k/$id" "$out" \
-		"${RTD_TORTURE_SECS:-30}" 200 >"$out.log" 2>&1
+	local id=$1 kb=$2 out=$RESULTS/$1/torture secs=${RTD_TORTURE_SECS:-30} loads=200
+	if is_debug "$id"; then
+		secs=${RTD_TORTURE_DEBUG_SECS:-120}
+		loads=50
+	fi
+	"$RTD_TOP/tests/torture/run.sh" "$id" "$kb" "$out" "$secs" "$loads" >"$out.log" 2>&1
 	[ -f "$out/results" ] || { record "$id" torture:boot "not ok" "see $out.log"; return; }
 	record_results "$id" "$out/results" torture:
 }
@@ -392,6 +408,21 @@ docs_check() {
 	fi
 }
 
+# order_entries: the run's entries in the order they start: debug kernels,
+# then series, then the other variants.
+order_entries() {
+	local id
+	for id in $KERNELS; do
+		is_debug "$id" && echo "$id"
+	done
+	for id in $KERNELS; do
+		is_debug "$id" || [ "$(rtd_kernel_field "$id" preempt)" != - ] || echo "$id"
+	done
+	for id in $KERNELS; do
+		is_debug "$id" || [ "$(rtd_kernel_field "$id" preempt)" = - ] || echo "$id"
+	done
+}
+
 main() {
 	local id
 	mkdir -p "$RESULTS"
@@ -423,16 +454,15 @@ main() {
 	# one guest per host CPU at a time: each TCG guest uses one host thread;
 	# the package checks take a slot too
 	package_checks &
-	# the series first: a variant waits for its series' build
-	for id in $KERNELS; do
-		[ "$(rtd_kernel_field "$id" preempt)" = - ] || continue
+	# debug kernels first (the longest guests), then the series: a variant
+	# waits for its series' build
+	for id in $(order_entries); do
 		rtd_wait_slot "$JOBS"
-		run_kernel "$id" &
-	done
-	for id in $KERNELS; do
-		[ "$(rtd_kernel_field "$id" preempt)" != - ] || continue
-		rtd_wait_slot "$JOBS"
-		run_variant "$id" &
+		if [ "$(rtd_kernel_field "$id" preempt)" = - ]; then
+			run_kernel "$id" &
+		else
+			run_variant "$id" &
+		fi
 	done
 	wait
 	for id in $KERNELS; do

@@ -20,6 +20,10 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <rtdefer/rtdefer.h>
+#ifdef CONFIG_X86_LOCAL_APIC
+#include <asm/apic.h>
+#include <asm/nmi.h>
+#endif
 #include <compat/compat.h>
 
 #include "debug_hook.h"
@@ -871,13 +875,147 @@ out:
 	return 0;
 }
 
+/* A static item set up with RTD_IRQ_WORK_INIT(): threaded, runs once. */
+static atomic_t static_runs;
+static int static_ctx;
+
+static void static_fn(struct rtd_irq_work *w)
+{
+	static_ctx = current_ctx();
+	atomic_inc(&static_runs);
+}
+
+static struct rtd_irq_work static_item = RTD_IRQ_WORK_INIT(static_fn);
+
+static int static_init_show(struct seq_file *m, void *v)
+{
+	atomic_set(&static_runs, 0);
+	if (failed(m, !rtd_irq_work_is_hard(&static_item),
+		   "RTD_IRQ_WORK_INIT() made a HARD item") ||
+	    failed(m, rtd_irq_work_queue(&static_item), "not queued"))
+		return 0;
+	rtd_irq_work_sync(&static_item);
+	if (failed(m, atomic_read(&static_runs) == 1, "ran %d times, want 1",
+		   atomic_read(&static_runs)) ||
+	    failed(m, static_ctx & CTX_OUR_THREAD, "ran in context %#x", static_ctx))
+		return 0;
+	seq_puts(m, "ok\n");
+	return 0;
+}
+
+#ifdef CONFIG_X86_LOCAL_APIC
+/*
+ * From NMI context: a self-NMI (an NMI IPI through the local APIC, whose
+ * handler only acts while armed) queues one item of each kind on its CPU,
+ * and tries rtd_irq_work_queue_on() for another CPU, which must be
+ * refused without claiming the item (no IPI can be sent from NMI).
+ */
+static const int nmi_kinds[] = { 0, RTD_IRQ_WORK_HARD, RTD_IRQ_WORK_LAZY };
+static struct probe *nmi_probe[ARRAY_SIZE(nmi_kinds)], *nmi_remote;
+static atomic_t nmi_armed, nmi_seen;
+static bool nmi_queued[ARRAY_SIZE(nmi_kinds)], nmi_remote_ret, nmi_was_nmi;
+static int nmi_target;
+
+static int nmi_handler(unsigned int type, struct pt_regs *regs)
+{
+	int i;
+
+	if (!atomic_xchg(&nmi_armed, 0))
+		return NMI_DONE;
+	nmi_was_nmi = in_nmi();
+	for (i = 0; i < ARRAY_SIZE(nmi_kinds); i++)
+		nmi_queued[i] = rtd_irq_work_queue(&nmi_probe[i]->work);
+	nmi_remote_ret = rtd_irq_work_queue_on(&nmi_remote->work, nmi_target);
+	atomic_inc(&nmi_seen);
+	return NMI_HANDLED;
+}
+
+/* Send the self-NMI; the CPU it ran on, or -1 if it never came. */
+static int nmi_fire(void)
+{
+	int cpu, i;
+
+	preempt_disable();
+	cpu = smp_processor_id();
+	nmi_target = cpumask_any_but(cpu_online_mask, cpu);
+	atomic_set(&nmi_armed, 1);
+	apic->send_IPI_self(NMI_VECTOR);
+	preempt_enable();
+	for (i = 0; i < 10000 && !atomic_read(&nmi_seen); i++)
+		usleep_range(500, 1000);
+	return atomic_read(&nmi_seen) ? cpu : -1;
+}
+
+static bool nmi_check_runs(struct seq_file *m, int cpu)
+{
+	struct probe *p;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(nmi_kinds); i++) {
+		p = nmi_probe[i];
+		if (failed(m, nmi_queued[i], "%s item not queued from NMI",
+			   kind_name(nmi_kinds[i])) ||
+		    failed(m, probe_wait(p), "%s item queued from NMI never ran",
+			   kind_name(nmi_kinds[i])) ||
+		    failed(m, p->cpu == cpu && (p->ctx & want_ctx(nmi_kinds[i])) ==
+			   want_ctx(nmi_kinds[i]), "%s item ran on CPU %d (want %d), context %#x",
+			   kind_name(nmi_kinds[i]), p->cpu, cpu, p->ctx))
+			return false;
+	}
+	return true;
+}
+
+static int nmi_show(struct seq_file *m, void *v)
+{
+	int cpu, i, ret;
+
+	if (failed(m, num_online_cpus() >= 2, "needs two CPUs"))
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(nmi_kinds); i++)
+		nmi_probe[i] = probe_new(nmi_kinds[i]);
+	nmi_remote = probe_new(0);
+	if (failed(m, nmi_probe[0] && nmi_probe[1] && nmi_probe[2] && nmi_remote, "no memory"))
+		goto out;
+	atomic_set(&nmi_seen, 0);
+	ret = register_nmi_handler(NMI_LOCAL, nmi_handler, 0, "rtd_test_iw");
+	if (failed(m, !ret, "register_nmi_handler: %d", ret))
+		goto out;
+	cpu = nmi_fire();
+	unregister_nmi_handler(NMI_LOCAL, "rtd_test_iw");
+	if (failed(m, cpu >= 0, "the self-NMI never came") ||
+	    failed(m, nmi_was_nmi, "the handler did not run in NMI context") ||
+	    !nmi_check_runs(m, cpu) ||
+	    failed(m, !nmi_remote_ret && !rtd_irq_work_is_busy(&nmi_remote->work),
+		   "queue_on another CPU from NMI: returned %d, busy %d", nmi_remote_ret,
+		   rtd_irq_work_is_busy(&nmi_remote->work)))
+		goto out;
+	seq_puts(m, "ok\n");
+out:
+	for (i = 0; i < ARRAY_SIZE(nmi_kinds); i++) {
+		probe_free(nmi_probe[i]);
+		nmi_probe[i] = NULL;
+	}
+	probe_free(nmi_remote);
+	nmi_remote = NULL;
+	return 0;
+}
+#else
+static int nmi_show(struct seq_file *m, void *v)
+{
+	seq_puts(m, "skip: no self-NMI on this architecture yet\n");
+	return 0;
+}
+#endif
+
 static const struct rtd_check checks[] = {
 	{ "ctx_task", ctx_task_show },
 	{ "from_ctx", from_ctx_show },
+	{ "nmi", nmi_show },
 	{ "sleep_requeue", sleep_requeue_show },
 	{ "claim", claim_show },
 	{ "requeue_remote", requeue_remote_show },
 	{ "sync", sync_show },
+	{ "static_init", static_init_show },
 	{ "remote", remote_show },
 	{ "queue_on_bad", queue_on_bad_show },
 	{ "storm", storm_show },

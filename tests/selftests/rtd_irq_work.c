@@ -64,6 +64,16 @@ TEST_F(iw, context_from_hardirq_softirq_irqsoff)
 	run_check(_metadata, "from_ctx");
 }
 
+/*
+ * NMI context: a self-NMI queues a threaded, a HARD and a LAZY item on its
+ * CPU (each runs there, in its usual context); queue_on another CPU from
+ * NMI is refused and leaves the item idle.
+ */
+TEST_F(iw, queue_from_nmi)
+{
+	run_check(_metadata, "nmi");
+}
+
 TEST_F(iw, callback_sleeps_and_requeues_itself)
 {
 	run_check(_metadata, "sleep_requeue");
@@ -82,6 +92,12 @@ TEST_F(iw, requeue_on_other_cpu_while_running_then_sync)
 TEST_F(iw, sync_waits_for_running_callback)
 {
 	run_check(_metadata, "sync");
+}
+
+/* A static item set up with RTD_IRQ_WORK_INIT() is threaded and runs once. */
+TEST_F(iw, static_initialiser)
+{
+	run_check(_metadata, "static_init");
 }
 
 TEST_F(iw, remote_queue_on_every_cpu)

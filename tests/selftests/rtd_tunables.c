@@ -461,6 +461,28 @@ TEST_F(tun, valid_writes_reach_every_thread)
 }
 
 /*
+ * The timer class's knobs, written at run time, reach rtdefer's ktimers/N
+ * threads (other at nice 7 on every CPU); a priority is refused under other
+ * and the class gets its last one back with fifo.
+ */
+TEST_F(tun, timer_knobs_reach_the_ktimers_threads)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	ASSERT_EQ(0, ktimers_other_nice(7));
+	ASSERT_EQ(0, rtd_write_file(ROOT "timer/policy", "other"));
+	ASSERT_EQ(0, rtd_write_file(ROOT "timer/nice", "7"));
+	EXPECT_EQ(cpus, ktimers_other_nice(7));
+	EXPECT_EQ(-EINVAL, rtd_write_file(ROOT "timer/priority", "5"));
+	expect_file(_metadata, ROOT "timer/priority", 0644, "0\n");
+	ASSERT_EQ(0, rtd_write_file(ROOT "timer/policy", "fifo"));
+	EXPECT_EQ(0, ktimers_other_nice(7));
+	expect_file(_metadata, ROOT "timer/policy", 0644, "fifo\n");
+	expect_file(_metadata, ROOT "timer/priority", 0644, "1\n");
+	expect_file(_metadata, ROOT "timer/nice", 0644, "7\n");
+}
+
+/*
  * An RT priority only exists under fifo and rr, as for sched_setparam():
  * refused under other; the class goes back to its last one.
  */
