@@ -23,7 +23,8 @@
 #include "rtt.h"
 
 static DEFINE_PER_CPU(u64, rtt_seq);
-static DEFINE_PER_CPU(struct task_struct *, rtt_threads[RTT_NR_THREADS]);
+static DEFINE_PER_CPU(struct task_struct *, rtt_iw_thread);
+static DEFINE_PER_CPU(struct task_struct *, rtt_timer_thread);
 
 /**
  * rtt_note_threads() - note rtdefer's threads of every CPU, before the run
@@ -35,10 +36,8 @@ void rtt_note_threads(void)
 	unsigned int cpu;
 
 	for_each_possible_cpu(cpu) {
-		per_cpu(rtt_threads, cpu)[RTT_THREAD_IW] =
-			rtd_debug_class_thread("irq_work", cpu);
-		per_cpu(rtt_threads, cpu)[RTT_THREAD_TIMER] =
-			rtd_debug_class_thread("timer", cpu);
+		per_cpu(rtt_iw_thread, cpu) = rtd_debug_class_thread("irq_work", cpu);
+		per_cpu(rtt_timer_thread, cpu) = rtd_debug_class_thread("timer", cpu);
 	}
 }
 
@@ -51,7 +50,10 @@ void rtt_note_threads(void)
  */
 bool rtt_in_thread(enum rtt_thread t)
 {
-	return in_task() && current == per_cpu(rtt_threads, raw_smp_processor_id())[t];
+	int cpu = raw_smp_processor_id();
+
+	return in_task() && current == (t == RTT_THREAD_IW ? per_cpu(rtt_iw_thread, cpu) :
+					per_cpu(rtt_timer_thread, cpu));
 }
 
 #define RTT_SEQ_CPU_BITS	8
