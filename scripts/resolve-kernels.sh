@@ -251,7 +251,7 @@ table() {
 		kverp=${kverp//@UPSTREAM@/$(upstream "$ver")}
 		case $flags in
 		default) ;;
-		*source=*) name="$name (optional: debug kernel built from this source)" ;;
+		*source=*) name="$name (debug kernel built from this source)" ;;
 		*) name="$name (optional)" ;;
 		esac
 		printf '| %s | %s | %s | %s |\n' "${name//@MM@/$mm}" "${kverp//@ABI@/$abi}" "$ver" "$suites"
