@@ -9,7 +9,8 @@
 # build/torture/KERNEL/ (console, KTAP, results) and build/torture/results.md,
 # a table per kernel: items per queue, cancels, lost, duplicates, hotplug
 # events, duration, verdict. RTD_JOBS kernels at a time (default 1).
-# torture.sh --table only rewrites the table from the runs already there.
+# torture.sh --table only rewrites the table from the runs already there;
+# --publish also publishes it as below.
 # A run of every default kernel also replaces tests/torture/results/ (the
 # table and each kernel's KTAP log): the committed results are this
 # script's output, with the commit it ran and whether the tree was clean.
@@ -38,7 +39,7 @@ table() {
 	local id kver
 	echo "# rtd_torture results"
 	echo
-	echo "Run $(date -u '+%Y-%m-%d %H:%M UTC') by \`make torture\`: ${DURATION} s of torture per kernel"
+	echo "Run $(run_date "$@") by \`make torture\`: ${DURATION} s of torture per kernel"
 	echo "(2 vCPUs, QEMU TCG), then $LOADS load/unload rounds of rtdefer."
 	echo "Code: $(code_line)."
 	echo "Columns: the torture's own accounting (tests/torture/rtt_acct.c);"
@@ -74,6 +75,16 @@ table() {
 	done
 }
 
+# run_date KERNEL...: when the last of the kernels' runs ended
+run_date() {
+	local id f newest=
+	for id in "$@"; do
+		f=$OUT/$id/ktap.log
+		[ -f "$f" ] && { [ -z "$newest" ] || [ "$f" -nt "$newest" ]; } && newest=$f
+	done
+	date -u ${newest:+-r "$newest"} '+%Y-%m-%d %H:%M UTC'
+}
+
 # code_line: the commit the run built, and whether the tree had changes
 code_line() {
 	local c dirty=
@@ -87,8 +98,8 @@ code_line() {
 # variants becomes the committed result
 publish() {
 	local dir=$RTD_TOP/tests/torture/results id
-	[ "$*" = "$("$RTD_TOP/scripts/resolve-kernels.sh" 2>/dev/null | grep -v + | xargs)" ] ||
-		return 0
+	[ "$*" = "$("$RTD_TOP/scripts/resolve-kernels.sh" 2>/dev/null | tr ' ' '\n' |
+		grep -v + | xargs)" ] || return 0
 	rm -f "$dir"/*.ktap
 	for id in "$@"; do
 		cp "$OUT/$id/ktap.log" "$dir/$id.ktap" 2>/dev/null
@@ -96,8 +107,9 @@ publish() {
 	cp "$OUT/results.md" "$dir/results.md"
 }
 
-if [ "${1:-}" = --table ]; then	# the table of the runs in build/torture
+if [ "${1:-}" = --table ] || [ "${1:-}" = --publish ]; then	# from the runs in build/torture
 	table $KERNELS >"$OUT/results.md"
+	[ "$1" = --table ] || publish $KERNELS
 	cat "$OUT/results.md"
 	exit 0
 fi
