@@ -10,8 +10,10 @@
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/vmalloc.h>
 #include <rtdefer/rtdefer.h>
 #include <compat/compat.h>
@@ -984,11 +986,67 @@ static int armed_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+/*
+ * Defect #1 of the review: the hardirq part of an expiry reads
+ * timer->binding with interrupts off and no reference, then locks the
+ * binding, while an unbind on another CPU may drop its last reference. Such
+ * readers are RCU readers (interrupts off), so a binding must stay intact
+ * until a grace period passed. The test plays that reader in an RCU
+ * read-side section: it unbinds, the free hook sees the binding go and notes
+ * its first bytes (the task_work head, which nothing writes at free), and
+ * they must still read the same before the section ends. A plain kfree()
+ * shows at once: slub_debug's poison (the guests boot slub_debug=FZPU) or a
+ * KASAN report.
+ */
+static struct {
+	const void *obj;
+	u8 head[16];
+	atomic_t frees;
+} rs;
+
+static void rs_free_hook(void *arg)
+{
+	struct rtd_hook_free *h = arg;
+
+	if (atomic_inc_return(&rs.frees) != 1 || h->size < sizeof(rs.head))
+		return;
+	memcpy(rs.head, h->obj, sizeof(rs.head));
+	WRITE_ONCE(rs.obj, h->obj);
+}
+
+static int reader_unbind_show(struct seq_file *m, void *v)
+{
+	struct probe *p = probe_bound_to_current(m);
+	bool same = false;
+
+	if (!p)
+		return 0;
+	atomic_set(&rs.frees, 0);
+	WRITE_ONCE(rs.obj, NULL);
+	rtd_debug_set_hook(RTD_HOOK_FREE, rs_free_hook);
+	rcu_read_lock();
+	rtd_timer_unbind_task(&p->t);
+	if (READ_ONCE(rs.obj))
+		same = !memcmp(rs.head, rs.obj, sizeof(rs.head));
+	rcu_read_unlock();
+	rtd_debug_set_hook(RTD_HOOK_FREE, NULL);
+	synchronize_rcu();
+	if (failed(m, READ_ONCE(rs.obj), "the unbind freed no binding (%d frees)",
+		   atomic_read(&rs.frees)) ||
+	    failed(m, same, "the binding was freed under an RCU reader (its memory changed)"))
+		goto out;
+	seq_puts(m, "ok\n");
+out:
+	probe_free(p);
+	return 0;
+}
+
 static const struct rtd_check checks[] = {
 	{ "ctx", ctx_show },
 	{ "check_sleep", check_sleep_show },
 	{ "periodic", periodic_show },
 	{ "forward", forward_show },
+	{ "reader_unbind", reader_unbind_show },
 	{ "check_decline_periodic", check_decline_periodic_show },
 	{ "pinned_restart", pinned_restart_show },
 	{ "one_pending", one_pending_show },

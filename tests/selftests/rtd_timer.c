@@ -79,6 +79,16 @@ TEST_F(tm, forward_counts_periods_and_overruns)
 	run_check(_metadata, "forward");
 }
 
+/*
+ * An unbind frees the binding only after an RCU grace period: the hardirq
+ * part of an expiry, which reads it without a reference, may still lock it
+ * (review defect #1).
+ */
+TEST_F(tm, unbind_keeps_the_binding_for_rcu_readers)
+{
+	run_check(_metadata, "reader_unbind");
+}
+
 TEST_F(tm, periodic_restart_keeps_pinned)
 {
 	run_check(_metadata, "pinned_restart");
