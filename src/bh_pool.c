@@ -377,9 +377,8 @@ void rtd_bh_adopt_stranded(void)
 	unsigned int cpu;
 
 	for_each_possible_cpu(cpu)
-		if (!cpu_online(cpu) &&
-		    (!list_empty(&per_cpu_ptr(&rtd_bh_pools[0], cpu)->worklist) ||
-		     !list_empty(&per_cpu_ptr(&rtd_bh_pools[1], cpu)->worklist)))
+		if (!cpu_online(cpu) && (!list_empty(&rtd_bh_pool(cpu, 0)->worklist) ||
+					 !list_empty(&rtd_bh_pool(cpu, 1)->worklist)))
 			rtd_bh_cpu_dead(cpu);
 }
 
