@@ -32,6 +32,10 @@ enum rtd_debug_hook_id {
 	RTD_HOOK_IW_PARKED,
 	/* a CPU going down marked its BH pools down (on that CPU) */
 	RTD_HOOK_BH_DOWN,
+	/* a threaded irq_work item kicked its runner: @arg is a
+	 * struct rtd_hook_iw_kick
+	 */
+	RTD_HOOK_IW_KICK,
 	RTD_NR_DEBUG_HOOKS
 };
 
@@ -45,6 +49,20 @@ struct rtd_hook_free {
 struct rtd_hook_rearm {
 	const void *timer;
 	int mode;
+};
+
+/* RTD_HOOK_IW_KICK: the item that found its list empty, and the kick */
+enum rtd_hook_kick {
+	RTD_KICK_WAKE,		/* wake_up_process() of the thread */
+	RTD_KICK_IRQ_WORK,	/* the CPU's kernel irq_work, which wakes it */
+	RTD_KICK_IPI,		/* an IPI to the target, which does the same */
+	RTD_KICK_LAZY,		/* the kernel LAZY irq_work */
+};
+
+struct rtd_hook_iw_kick {
+	const void *work;
+	int cpu;
+	enum rtd_hook_kick how;
 };
 
 struct task_struct;

@@ -8,8 +8,10 @@
  * Per CPU there are three lock-free lists (llist): hard, thread and lazy.
  * The first item added to an empty list kicks its runner:
  *  - hard:   the kernel irq_work @hard_kick (self-IPI), NMI-safe;
- *  - thread: wake_up_process() of the thread where that is safe (interrupts
- *            on, not NMI), else @hard_kick, whose handler wakes the thread;
+ *  - thread: wake_up_process() of the thread where that is safe (not NMI,
+ *            and interrupts on unless the item is DIRECT: its owner
+ *            promised never to queue it under a scheduler lock), else
+ *            @hard_kick, whose handler wakes the thread;
  *  - lazy:   the kernel LAZY irq_work @lazy_kick, which the kernel runs at
  *            the next tick or at once when the tick is stopped, and whose
  *            handler wakes the thread (@hard_kick on a CPU going down).
@@ -150,28 +152,60 @@ static void rtd_iw_csd_fn(void *info)
 	atomic_xchg(&c->csd_queued, 0);
 }
 
-static bool rtd_iw_can_wake(void)
+/*
+ * Whether the thread may be woken from here: not from NMI, and with
+ * interrupts off only for an item whose owner promised to queue it under
+ * no scheduler lock (RTD_IRQ_WORK_DIRECT, see rtd_init_irq_work_direct()).
+ */
+static bool rtd_iw_can_wake(int flags)
 {
-	return !in_nmi() && !irqs_disabled();
+	if (in_nmi())
+		return false;
+	return (flags & RTD_IRQ_WORK_DIRECT) || !irqs_disabled();
+}
+
+static void rtd_iw_note_kick(struct rtd_irq_work *work, int cpu,
+			     enum rtd_hook_kick how)
+{
+	struct rtd_hook_iw_kick kick = { .work = work, .cpu = cpu, .how = how };
+
+	rtd_debug_hook(RTD_HOOK_IW_KICK, &kick);
+}
+
+/* The first threaded item on @cpu's empty list: get the thread going. */
+static void rtd_iw_kick_thread(struct rtd_irq_work *work, int flags, int cpu)
+{
+	struct rtd_iw_cpu *c = per_cpu_ptr(&rtd_iw, cpu);
+
+	if (rtd_iw_can_wake(flags)) {
+		rtd_iw_note_kick(work, cpu, RTD_KICK_WAKE);
+		rtd_iw_wake_thread(cpu);
+	} else if (cpu == smp_processor_id()) {
+		rtd_iw_note_kick(work, cpu, RTD_KICK_IRQ_WORK);
+		irq_work_queue(&c->hard_kick);
+	} else if (!atomic_xchg(&c->csd_queued, 1)) {
+		rtd_iw_note_kick(work, cpu, RTD_KICK_IPI);
+		smp_call_function_single_async(cpu, &c->csd);
+	}
 }
 
 /* Preemption disabled: add to this CPU's lists and kick. */
 static void rtd_iw_queue_local(struct rtd_irq_work *work, int flags)
 {
 	struct rtd_iw_cpu *c = this_cpu_ptr(&rtd_iw);
+	int cpu = smp_processor_id();
 
-	work->queued_ns = rtd_obs_queued(RTD_FAC_IRQ_WORK, work->func, smp_processor_id());
+	work->queued_ns = rtd_obs_queued(RTD_FAC_IRQ_WORK, work->func, cpu);
 	if (flags & RTD_IRQ_WORK_HARD) {
 		if (llist_add(&work->llnode, &c->hard))
 			irq_work_queue(&c->hard_kick);
 	} else if (flags & RTD_IRQ_WORK_LAZY) {
-		if (llist_add(&work->llnode, &c->lazy))
-			irq_work_queue(READ_ONCE(c->lazy_ok) ? &c->lazy_kick : &c->hard_kick);
+		if (!llist_add(&work->llnode, &c->lazy))
+			return;
+		rtd_iw_note_kick(work, cpu, RTD_KICK_LAZY);
+		irq_work_queue(READ_ONCE(c->lazy_ok) ? &c->lazy_kick : &c->hard_kick);
 	} else if (llist_add(&work->llnode, &c->thread)) {
-		if (rtd_iw_can_wake())
-			rtd_iw_wake_thread(smp_processor_id());
-		else
-			irq_work_queue(&c->hard_kick);
+		rtd_iw_kick_thread(work, flags, cpu);
 	}
 }
 
@@ -179,15 +213,15 @@ static void rtd_iw_queue_local(struct rtd_irq_work *work, int flags)
 static void rtd_iw_queue_remote(struct rtd_irq_work *work, int flags, int cpu)
 {
 	struct rtd_iw_cpu *c = per_cpu_ptr(&rtd_iw, cpu);
-	struct llist_head *list = flags & RTD_IRQ_WORK_HARD ? &c->hard : &c->thread;
 
 	work->queued_ns = rtd_obs_queued(RTD_FAC_IRQ_WORK, work->func, cpu);
-	if (!llist_add(&work->llnode, list))
-		return;
-	if (list == &c->thread && rtd_iw_can_wake())
-		rtd_iw_wake_thread(cpu);
-	else if (!atomic_xchg(&c->csd_queued, 1))
-		smp_call_function_single_async(cpu, &c->csd);
+	if (flags & RTD_IRQ_WORK_HARD) {
+		if (llist_add(&work->llnode, &c->hard) &&
+		    !atomic_xchg(&c->csd_queued, 1))
+			smp_call_function_single_async(cpu, &c->csd);
+	} else if (llist_add(&work->llnode, &c->thread)) {
+		rtd_iw_kick_thread(work, flags, cpu);
+	}
 }
 
 /**

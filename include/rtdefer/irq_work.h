@@ -7,6 +7,10 @@
  * (SCHED_FIFO 1 by default), in thread context with preemption enabled, so
  * their callbacks may sleep. LAZY items are threaded too; they only let the
  * thread wait for the next tick (or run at once when the tick is stopped).
+ * DIRECT items are threaded items whose owner promises to queue them under
+ * no scheduler lock, which saves an interrupt when they are queued with
+ * interrupts off, e.g. from a device's interrupt handler
+ * (rtd_init_irq_work_direct()).
  *
  * Claim semantics as mainline: queueing an item that is already pending does
  * nothing and returns false; an item whose callback is running may be queued
@@ -51,6 +55,7 @@ struct rtd_irq_work {
 #define RTD_IRQ_WORK_PENDING	0x01	/* queued, callback not started */
 #define RTD_IRQ_WORK_LAZY	0x04	/* threaded, wakes its thread at the tick */
 #define RTD_IRQ_WORK_HARD	0x08	/* runs in hardirq context */
+#define RTD_IRQ_WORK_DIRECT	0x20	/* threaded, may wake its thread directly */
 #define RTD_IRQ_WORK_INIT_MAGIC	0x100	/* set by the initialisers */
 #define RTD_IRQ_WORK_RUN_ONE	0x10000	/* one callback run in progress */
 #define RTD_IRQ_WORK_RUNNING	(~0xffff)
@@ -64,6 +69,23 @@ struct rtd_irq_work {
 #define RTD_IRQ_WORK_INIT(fn)		__RTD_IRQ_WORK_INIT(fn, 0)
 #define RTD_IRQ_WORK_INIT_HARD(fn)	__RTD_IRQ_WORK_INIT(fn, RTD_IRQ_WORK_HARD)
 #define RTD_IRQ_WORK_INIT_LAZY(fn)	__RTD_IRQ_WORK_INIT(fn, RTD_IRQ_WORK_LAZY)
+/* threaded, and every queueing keeps the rule of rtd_init_irq_work_direct() */
+#define RTD_IRQ_WORK_INIT_DIRECT(fn)	__RTD_IRQ_WORK_INIT(fn, RTD_IRQ_WORK_DIRECT)
+
+static inline void __rtd_init_irq_work(struct rtd_irq_work *work,
+				       rtd_irq_work_fn_t fn, int kind)
+{
+	int busy = RTD_IRQ_WORK_INIT_MAGIC | RTD_IRQ_WORK_PENDING;
+
+	/* queued: re-initialising would corrupt a CPU's list */
+	if ((atomic_read(&work->flags) & busy) == busy && work->func == fn) {
+		pr_err_once("rtdefer: API misuse: initialising a pending irq_work %ps: ignored\n",
+			    fn);
+		return;
+	}
+	atomic_set(&work->flags, RTD_IRQ_WORK_INIT_MAGIC | kind);
+	work->func = fn;
+}
 
 /**
  * rtd_init_irq_work() - initialise a threaded (not HARD, not LAZY) item
@@ -81,16 +103,38 @@ struct rtd_irq_work {
 static inline void rtd_init_irq_work(struct rtd_irq_work *work,
 				     rtd_irq_work_fn_t fn)
 {
-	int busy = RTD_IRQ_WORK_INIT_MAGIC | RTD_IRQ_WORK_PENDING;
+	__rtd_init_irq_work(work, fn, 0);
+}
 
-	/* queued: re-initialising would corrupt a CPU's list */
-	if ((atomic_read(&work->flags) & busy) == busy && work->func == fn) {
-		pr_err_once("rtdefer: API misuse: initialising a pending irq_work %ps: ignored\n",
-			    fn);
-		return;
-	}
-	atomic_set(&work->flags, RTD_IRQ_WORK_INIT_MAGIC);
-	work->func = fn;
+/**
+ * rtd_init_irq_work_direct() - initialise a threaded item that wakes directly
+ * @work: the item; must not be pending
+ * @fn: its callback
+ *
+ * Like rtd_init_irq_work(), for an item whose every queueing keeps this
+ * rule: the caller holds no lock that the scheduler's wake-up path takes
+ * (a runqueue lock, a task's pi_lock) nor any lock the kernel ever takes
+ * while holding one of those (perf's context locks, for example, or any
+ * lock of the caller's own that a scheduler hook takes). A device's
+ * interrupt handler, a driver's hrtimer callback, a tasklet or a task that
+ * only hold their own driver's locks keep it.
+ *
+ * The rule lets rtd_irq_work_queue() and rtd_irq_work_queue_on() wake the
+ * irq_work/N thread with wake_up_process() even where interrupts are off
+ * (in hardirq context, under spin_lock_irqsave()), instead of raising an
+ * interrupt on the CPU first whose handler wakes the thread: one interrupt
+ * less between the queueing and the callback. Without the rule (items set
+ * up otherwise), interrupts off always take that detour, because a wake-up
+ * under a scheduler lock deadlocks. From NMI context the detour is taken
+ * for every item. Breaking the rule deadlocks; kernels with lockdep report
+ * it as a recursive or circular locking dependency.
+ *
+ * Context: Any context. Does not sleep.
+ */
+static inline void rtd_init_irq_work_direct(struct rtd_irq_work *work,
+					    rtd_irq_work_fn_t fn)
+{
+	__rtd_init_irq_work(work, fn, RTD_IRQ_WORK_DIRECT);
 }
 
 /**

@@ -100,6 +100,8 @@ static struct probe *probe_new(int kind)
 		p->work = (struct rtd_irq_work)RTD_IRQ_WORK_INIT_HARD(probe_fn);
 	else if (kind == RTD_IRQ_WORK_LAZY)
 		p->work = (struct rtd_irq_work)RTD_IRQ_WORK_INIT_LAZY(probe_fn);
+	else if (kind == RTD_IRQ_WORK_DIRECT)
+		p->work = (struct rtd_irq_work)RTD_IRQ_WORK_INIT_DIRECT(probe_fn);
 	else
 		rtd_init_irq_work(&p->work, probe_fn);
 	init_completion(&p->done);
@@ -131,7 +133,8 @@ static int want_ctx(int kind)
 static const char *kind_name(int kind)
 {
 	return kind == RTD_IRQ_WORK_HARD ? "hard" :
-		kind == RTD_IRQ_WORK_LAZY ? "lazy" : "threaded";
+		kind == RTD_IRQ_WORK_LAZY ? "lazy" :
+		kind == RTD_IRQ_WORK_DIRECT ? "direct" : "threaded";
 }
 
 /* Queue one item of each kind from task context; check where it ran. */
@@ -178,17 +181,23 @@ out:
 
 /* Queueing from hardirq (hrtimer), softirq (tasklet), IRQs off. */
 struct from_ctx {
-	struct probe *p[2];	/* threaded, hard */
-	int cpu;
+	struct probe *p[2];	/* threaded, hard; or one item (p[1] NULL) */
+	int cpu;		/* where the trigger ran */
+	int target;		/* -1: queue locally; else queue on another CPU */
 	bool queued[2];
 	bool fired;
 };
 
 static void from_ctx_queue(struct from_ctx *f)
 {
+	int i;
+
 	f->cpu = smp_processor_id();
-	f->queued[0] = rtd_irq_work_queue(&f->p[0]->work);
-	f->queued[1] = rtd_irq_work_queue(&f->p[1]->work);
+	if (f->target >= 0)
+		f->target = cpumask_any_but(cpu_online_mask, f->cpu);
+	for (i = 0; i < 2 && f->p[i]; i++)
+		f->queued[i] = f->target < 0 ? rtd_irq_work_queue(&f->p[i]->work) :
+			rtd_irq_work_queue_on(&f->p[i]->work, f->target);
 	/* publish the results above to the waiting test */
 	smp_store_release(&f->fired, true);
 }
@@ -250,6 +259,7 @@ static int from_ctx_show(struct seq_file *m, void *v)
 			goto out;
 		f.queued[0] = false;
 		f.queued[1] = false;
+		f.target = -1;
 		f.fired = false;
 		from_ctx_cur = &f;
 		from_ctx_trigger(how);
@@ -279,6 +289,99 @@ static int from_ctx_show(struct seq_file *m, void *v)
 out:
 	probe_free(f.p[0]);
 	probe_free(f.p[1]);
+	return 0;
+}
+
+/*
+ * How a threaded item's queueing kicks the thread (RTD_HOOK_IW_KICK): the
+ * direct wake-up where the item's kind allows it, the detour through an
+ * interrupt where it does not. kick_how is -1 until the watched item kicks.
+ */
+static struct rtd_irq_work *kick_watch;
+static int kick_how = -1, kick_cpu = -1;
+
+static void kick_hook(void *arg)
+{
+	struct rtd_hook_iw_kick *k = arg;
+
+	if (k->work != READ_ONCE(kick_watch))
+		return;
+	WRITE_ONCE(kick_cpu, k->cpu);
+	/* pairs with the acquire in direct_case() */
+	smp_store_release(&kick_how, k->how);
+}
+
+struct kick_case {
+	const char *name;
+	int kind;		/* 0 or RTD_IRQ_WORK_DIRECT */
+	int how;		/* from_ctx_trigger(): 0 hardirq, 2 IRQs off */
+	bool remote;
+	enum rtd_hook_kick want;
+};
+
+static const struct kick_case kick_cases[] = {
+	{ "direct item from hardirq", RTD_IRQ_WORK_DIRECT, 0, false, RTD_KICK_WAKE },
+	{ "direct item with IRQs off", RTD_IRQ_WORK_DIRECT, 2, false, RTD_KICK_WAKE },
+	{ "direct item from hardirq to another CPU", RTD_IRQ_WORK_DIRECT, 0, true,
+	  RTD_KICK_WAKE },
+	{ "plain item from hardirq", 0, 0, false, RTD_KICK_IRQ_WORK },
+	{ "plain item with IRQs off", 0, 2, false, RTD_KICK_IRQ_WORK },
+	{ "plain item from hardirq to another CPU", 0, 0, true, RTD_KICK_IPI },
+};
+
+/* One case: queue, wait, check the kick and where the callback ran. */
+static bool direct_case(struct seq_file *m, const struct kick_case *kc)
+{
+	struct from_ctx f = { .target = kc->remote ? 0 : -1 };
+	bool ok = false;
+	int how;
+
+	f.p[0] = probe_new(kc->kind);
+	if (failed(m, f.p[0], "no memory"))
+		return false;
+	/* probe_new() used the static initialiser: here the run-time one */
+	if (kc->kind == RTD_IRQ_WORK_DIRECT && kc->how == 2)
+		rtd_init_irq_work_direct(&f.p[0]->work, probe_fn);
+	WRITE_ONCE(kick_how, -1);
+	WRITE_ONCE(kick_watch, &f.p[0]->work);
+	from_ctx_cur = &f;
+	from_ctx_trigger(kc->how);
+	if (failed(m, f.queued[0], "%s: not queued", kc->name) ||
+	    failed(m, probe_wait(f.p[0]), "%s: never ran", kc->name))
+		goto out;
+	rtd_irq_work_sync(&f.p[0]->work);
+	/* pairs with the release in kick_hook() */
+	how = smp_load_acquire(&kick_how);
+	if (failed(m, how == kc->want, "%s: kick %d, want %d", kc->name, how, kc->want) ||
+	    failed(m, kick_cpu == f.p[0]->cpu, "%s: kicked CPU %d, ran on %d", kc->name,
+		   kick_cpu, f.p[0]->cpu) ||
+	    failed(m, f.p[0]->cpu == (kc->remote ? f.target : f.cpu),
+		   "%s: ran on CPU %d, queued from %d", kc->name, f.p[0]->cpu, f.cpu) ||
+	    failed(m, (f.p[0]->ctx & want_ctx(0)) == want_ctx(0), "%s: ran in context %#x",
+		   kc->name, f.p[0]->ctx))
+		goto out;
+	ok = true;
+out:
+	WRITE_ONCE(kick_watch, NULL);
+	probe_free(f.p[0]);
+	return ok;
+}
+
+static int direct_show(struct seq_file *m, void *v)
+{
+	int i, ret;
+
+	if (failed(m, num_online_cpus() >= 2, "needs two CPUs"))
+		return 0;
+	ret = rtd_debug_set_hook(RTD_HOOK_IW_KICK, kick_hook);
+	if (failed(m, !ret, "set hook: %d", ret))
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(kick_cases); i++)
+		if (!direct_case(m, &kick_cases[i]))
+			break;
+	rtd_debug_set_hook(RTD_HOOK_IW_KICK, NULL);
+	if (i == ARRAY_SIZE(kick_cases))
+		seq_puts(m, "ok\n");
 	return 0;
 }
 
@@ -908,9 +1011,14 @@ static int static_init_show(struct seq_file *m, void *v)
  * From NMI context: a self-NMI (an NMI IPI through the local APIC, whose
  * handler only acts while armed) queues one item of each kind on its CPU,
  * and tries rtd_irq_work_queue_on() for another CPU, which must be
- * refused without claiming the item (no IPI can be sent from NMI).
+ * refused without claiming the item (no IPI can be sent from NMI). The
+ * DIRECT item goes first: it finds the thread's list empty and kicks, and
+ * must kick through the interrupt.
  */
-static const int nmi_kinds[] = { 0, RTD_IRQ_WORK_HARD, RTD_IRQ_WORK_LAZY };
+static const int nmi_kinds[] = {
+	RTD_IRQ_WORK_DIRECT, 0, RTD_IRQ_WORK_HARD, RTD_IRQ_WORK_LAZY
+};
+
 static struct probe *nmi_probe[ARRAY_SIZE(nmi_kinds)], *nmi_remote;
 static atomic_t nmi_armed, nmi_seen;
 static bool nmi_queued[ARRAY_SIZE(nmi_kinds)], nmi_remote_ret, nmi_was_nmi;
@@ -971,17 +1079,26 @@ static int nmi_show(struct seq_file *m, void *v)
 
 	if (failed(m, num_online_cpus() >= 2, "needs two CPUs"))
 		return 0;
-	for (i = 0; i < ARRAY_SIZE(nmi_kinds); i++)
-		nmi_probe[i] = probe_new(nmi_kinds[i]);
 	nmi_remote = probe_new(0);
-	if (failed(m, nmi_probe[0] && nmi_probe[1] && nmi_probe[2] && nmi_remote, "no memory"))
+	ret = !nmi_remote;
+	for (i = 0; i < ARRAY_SIZE(nmi_kinds); i++) {
+		nmi_probe[i] = probe_new(nmi_kinds[i]);
+		ret |= !nmi_probe[i];
+	}
+	if (failed(m, !ret, "no memory"))
 		goto out;
 	atomic_set(&nmi_seen, 0);
+	WRITE_ONCE(kick_how, -1);
+	WRITE_ONCE(kick_watch, &nmi_probe[0]->work);
+	ret = rtd_debug_set_hook(RTD_HOOK_IW_KICK, kick_hook);
+	if (failed(m, !ret, "set hook: %d", ret))
+		goto out;
 	ret = register_nmi_handler(NMI_LOCAL, nmi_handler, 0, "rtd_test_iw");
 	if (failed(m, !ret, "register_nmi_handler: %d", ret))
 		goto out;
 	cpu = nmi_fire();
 	unregister_nmi_handler(NMI_LOCAL, "rtd_test_iw");
+	rtd_debug_set_hook(RTD_HOOK_IW_KICK, NULL);
 	if (failed(m, cpu >= 0, "the self-NMI never came") ||
 	    failed(m, nmi_was_nmi, "the handler did not run in NMI context") ||
 	    !nmi_check_runs(m, cpu) ||
@@ -989,8 +1106,16 @@ static int nmi_show(struct seq_file *m, void *v)
 		   "queue_on another CPU from NMI: returned %d, busy %d", nmi_remote_ret,
 		   rtd_irq_work_is_busy(&nmi_remote->work)))
 		goto out;
+	/* pairs with the release in kick_hook() */
+	ret = smp_load_acquire(&kick_how);
+	if (failed(m, ret == RTD_KICK_IRQ_WORK,
+		   "direct item queued from NMI: kick %d, want the interrupt (%d)", ret,
+		   RTD_KICK_IRQ_WORK))
+		goto out;
 	seq_puts(m, "ok\n");
 out:
+	rtd_debug_set_hook(RTD_HOOK_IW_KICK, NULL);
+	WRITE_ONCE(kick_watch, NULL);
 	for (i = 0; i < ARRAY_SIZE(nmi_kinds); i++) {
 		probe_free(nmi_probe[i]);
 		nmi_probe[i] = NULL;
@@ -1010,6 +1135,7 @@ static int nmi_show(struct seq_file *m, void *v)
 static const struct rtd_check checks[] = {
 	{ "ctx_task", ctx_task_show },
 	{ "from_ctx", from_ctx_show },
+	{ "direct", direct_show },
 	{ "nmi", nmi_show },
 	{ "sleep_requeue", sleep_requeue_show },
 	{ "claim", claim_show },

@@ -65,9 +65,19 @@ TEST_F(iw, context_from_hardirq_softirq_irqsoff)
 }
 
 /*
- * NMI context: a self-NMI queues a threaded, a HARD and a LAZY item on its
- * CPU (each runs there, in its usual context); queue_on another CPU from
- * NMI is refused and leaves the item idle.
+ * Threaded items kick their thread directly with IRQs off only when DIRECT;
+ * plain ones take the interrupt (local) or the IPI (remote).
+ */
+TEST_F(iw, direct_item_wakes_its_thread_only_where_allowed)
+{
+	run_check(_metadata, "direct");
+}
+
+/*
+ * NMI context: a self-NMI queues a DIRECT, a threaded, a HARD and a LAZY
+ * item on its CPU (each runs there, in its usual context; the DIRECT one
+ * kicks through the interrupt, never a wake-up from NMI); queue_on another
+ * CPU from NMI is refused and leaves the item idle.
  */
 TEST_F(iw, queue_from_nmi)
 {
