@@ -14,6 +14,18 @@
  *   enabled              reads 1 or 0; write 1 or 0 (one trailing newline
  *                        allowed, anything else is -EINVAL) to switch the
  *                        statistics on or off
+ *   latency_sample       reads N; write a power of two from 1 to 65536
+ *                        (decimal, one trailing newline allowed, anything
+ *                        else is -EINVAL): one item in N is timed
+ *
+ * Counts are exact. The latency histogram is a sample: of the items a CPU
+ * queues, the N-th, 2N-th, ... (by that CPU's queued count since the last
+ * reset) are time-stamped, so with no items cancelled a facility's
+ * histogram holds the sum over CPUs of queued / N, rounded down, entries.
+ * N is 16 by default: two clock reads per item were most of what the
+ * statistics cost (bench/results/README.md); 1 times every item. While the
+ * rtdefer_execute_start event is enabled every item is stamped for it, and
+ * the histogram takes them all.
  *
  * The statistics are on by default and can be switched off at run time:
  * a static key then patches every hook down to a jump over the counting,
@@ -66,6 +78,12 @@ static struct dentry *rtd_debugfs;
 /* The statistics switch (debugfs "enabled"); writers serialised by the key. */
 static DEFINE_STATIC_KEY_TRUE(rtd_stats_on);
 
+#define RTD_LAT_SAMPLE_DEFAULT	16
+#define RTD_LAT_SAMPLE_MAX	65536
+
+/* debugfs "latency_sample" minus one: time an item when count & mask is 0 */
+static unsigned long rtd_lat_mask = RTD_LAT_SAMPLE_DEFAULT - 1;
+
 /**
  * rtd_stat_add() - count events of a facility on this CPU
  * @fac: RTD_FAC_*
@@ -92,10 +110,13 @@ void rtd_stat_add(enum rtd_fac fac, enum rtd_stat stat, unsigned long n)
  */
 u64 rtd_obs_queued(enum rtd_fac fac, void *fn, int cpu)
 {
+	unsigned long n;
+
 	trace_rtdefer_queue(fac, fn, cpu);
 	if (static_branch_likely(&rtd_stats_on)) {
-		this_cpu_inc(rtd_stats[fac].count[RTD_STAT_QUEUED]);
-		return local_clock();
+		n = this_cpu_inc_return(rtd_stats[fac].count[RTD_STAT_QUEUED]);
+		if (!(n & READ_ONCE(rtd_lat_mask)))
+			return local_clock();
 	}
 	return trace_rtdefer_execute_start_enabled() ? local_clock() : 0;
 }
@@ -239,6 +260,36 @@ static ssize_t rtd_enabled_write(struct file *file, const char __user *ubuf,
 	return len;
 }
 
+static ssize_t rtd_lat_sample_read(struct file *file, char __user *ubuf,
+				   size_t len, loff_t *ppos)
+{
+	char buf[16];
+	int n = scnprintf(buf, sizeof(buf), "%lu\n", READ_ONCE(rtd_lat_mask) + 1);
+
+	return simple_read_from_buffer(ubuf, len, ppos, buf, n);
+}
+
+static ssize_t rtd_lat_sample_write(struct file *file, const char __user *ubuf,
+				    size_t len, loff_t *ppos)
+{
+	unsigned int val;
+	int ret = kstrtouint_from_user(ubuf, len, 10, &val);
+
+	if (ret)
+		return ret == -ERANGE ? -EINVAL : ret;
+	if (!val || val > RTD_LAT_SAMPLE_MAX || !is_power_of_2(val))
+		return -EINVAL;
+	WRITE_ONCE(rtd_lat_mask, val - 1);
+	return len;
+}
+
+static const struct file_operations rtd_lat_sample_fops = {
+	.owner = THIS_MODULE,
+	.read = rtd_lat_sample_read,
+	.write = rtd_lat_sample_write,
+	.llseek = default_llseek,
+};
+
 static const struct file_operations rtd_enabled_fops = {
 	.owner = THIS_MODULE,
 	.read = rtd_enabled_read,
@@ -267,6 +318,8 @@ void rtd_stats_init(void)
 	}
 	debugfs_create_file("reset", 0200, rtd_debugfs, NULL, &rtd_reset_fops);
 	debugfs_create_file("enabled", 0600, rtd_debugfs, NULL, &rtd_enabled_fops);
+	debugfs_create_file("latency_sample", 0600, rtd_debugfs, NULL,
+			    &rtd_lat_sample_fops);
 }
 
 /**

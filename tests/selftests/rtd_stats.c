@@ -48,6 +48,39 @@ static long latency_sum(struct __test_metadata *_metadata, const char *fac)
 	return sum;
 }
 
+/* debugfs latency_sample: one item in how many is timed. */
+static long lat_sample(struct __test_metadata *_metadata)
+{
+	char out[32];
+	long n = -1;
+
+	if (rtd_read_file(DBG "latency_sample", out, sizeof(out)) <= 0 ||
+	    sscanf(out, "%ld", &n) != 1)
+		TH_LOG("latency_sample: %s", out);
+	return n;
+}
+
+/*
+ * The latency entries the sampling must have made: each CPU times its
+ * queueings number N, 2N, ... since the reset, so the sum over CPUs of
+ * queued / N, rounded down (no item was cancelled).
+ */
+static long lat_expected(struct __test_metadata *_metadata, const char *fac)
+{
+	char path[128], buf[8192], *line, *save;
+	long cpu, queued, sum = 0, every = lat_sample(_metadata);
+
+	if (every < 1)
+		return -1;
+	snprintf(path, sizeof(path), DBG "%s/stats", fac);
+	if (rtd_read_file(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		if (sscanf(line, "%ld %ld", &cpu, &queued) == 2)
+			sum += queued / every;
+	return sum;
+}
+
 /* "ok 123 queued" from a check: the number. */
 static long check_count(struct __test_metadata *_metadata, const char *dir,
 			const char *name)
@@ -86,6 +119,7 @@ FIXTURE_TEARDOWN(st)
 
 	rtd_write_file(TRACING "events/rtdefer/enable", "0");
 	rtd_write_file(DBG "enabled", "1");
+	rtd_write_file(DBG "latency_sample", "16");
 	for (i = 0; i < 3; i++)
 		EXPECT_EQ(0, rtd_unload(mods[i]));
 	EXPECT_EQ(0, rtd_unload("rtdefer"));
@@ -108,22 +142,31 @@ TEST_F(st, files_root_only_reset_validated)
 	EXPECT_EQ(0200, (int)(sb.st_mode & 0777));
 	ASSERT_EQ(0, stat(DBG "enabled", &sb));
 	EXPECT_EQ(0600, (int)(sb.st_mode & 0777));
+	ASSERT_EQ(0, stat(DBG "latency_sample", &sb));
+	EXPECT_EQ(0600, (int)(sb.st_mode & 0777));
 	EXPECT_EQ(-EINVAL, rtd_write_file(DBG "reset", "0"));
 	EXPECT_EQ(-EINVAL, rtd_write_file(DBG "reset", "bogus"));
 }
 
-/* irq_work: every successful queueing of the storm is counted and timed. */
+/*
+ * irq_work: every successful queueing of the storm is counted; one in 16
+ * (the default sample) is timed, per CPU.
+ */
 TEST_F_TIMEOUT(st, irq_work_counts_match, 120)
 {
 	struct totals t;
-	long n = check_count(_metadata, "rtd_test_iw", "storm");
+	long n = check_count(_metadata, "rtd_test_iw", "storm"), lat;
 
 	ASSERT_LT(0, n);
+	ASSERT_EQ(16, lat_sample(_metadata));
 	read_totals(_metadata, "irq_work", &t);
-	TH_LOG("storm queued %ld; stats: queued %ld run %ld", n, t.queued, t.run);
+	lat = latency_sum(_metadata, "irq_work");
+	TH_LOG("storm queued %ld; stats: queued %ld run %ld timed %ld", n, t.queued,
+	       t.run, lat);
 	EXPECT_EQ(n, t.queued);
 	EXPECT_EQ(n, t.run);
-	EXPECT_EQ(n, latency_sum(_metadata, "irq_work"));
+	EXPECT_LT(0, lat);
+	EXPECT_EQ(lat_expected(_metadata, "irq_work"), lat);
 }
 
 /* BH: 10000 ordered items; the budget check cuts passes short. */
@@ -135,7 +178,8 @@ TEST_F_TIMEOUT(st, bh_counts_match, 120)
 	read_totals(_metadata, "bh", &t);
 	EXPECT_EQ(10000, t.queued);
 	EXPECT_EQ(10000, t.run);
-	EXPECT_EQ(10000, latency_sum(_metadata, "bh"));
+	EXPECT_LE(10000 / 16 - 1, latency_sum(_metadata, "bh"));
+	EXPECT_EQ(lat_expected(_metadata, "bh"), latency_sum(_metadata, "bh"));
 	EXPECT_EQ(0, rtd_write_file(DBG "reset", "1"));
 	rtd_run_check(_metadata, "rtd_test_bh", "budget");
 	read_totals(_metadata, "bh", &t);
@@ -242,17 +286,18 @@ static void expect_totals(struct __test_metadata *_metadata, const char *fac,
 	EXPECT_EQ(queued, t.queued);
 	EXPECT_EQ(run, t.run);
 	EXPECT_EQ(0, t.migrated);
-	EXPECT_EQ(run, latency_sum(_metadata, fac));
+	EXPECT_EQ(lat_expected(_metadata, fac), latency_sum(_metadata, fac));
 }
 
 /*
- * Off: irq_work, BH and timer items run and nothing is counted. On again:
- * every item is counted and timed.
+ * Off: irq_work, BH and timer items run and nothing is counted. On again,
+ * with a sample of 1: every item is counted and timed.
  */
 TEST_F_TIMEOUT(st, stats_off_counts_nothing, 180)
 {
 	long n;
 
+	ASSERT_EQ(0, rtd_write_file(DBG "latency_sample", "1"));
 	ASSERT_EQ(0, rtd_write_file(DBG "enabled", "0"));
 	n = check_count(_metadata, "rtd_test_iw", "storm");
 	ASSERT_LT(0, n);
@@ -272,6 +317,32 @@ TEST_F_TIMEOUT(st, stats_off_counts_nothing, 180)
 	ASSERT_EQ(0, rtd_write_file(DBG "reset", "1"));
 	rtd_run_check(_metadata, "rtd_test_timer", "ctx");
 	expect_totals(_metadata, "timer", 6, 6);
+}
+
+/* latency_sample: 16 by default; takes powers of two from 1 to 65536. */
+TEST_F(st, latency_sample_validated)
+{
+	static const char * const bad[] = {
+		"", "\n", "0", "3", "17", "65537", "131072", "-16", "0x10", "16 ",
+		" 16", "16\n\n", "sixteen", "4294967312",
+	};
+	char out[16];
+	int i;
+
+	ASSERT_EQ(3, rtd_read_file(DBG "latency_sample", out, sizeof(out)));
+	EXPECT_STREQ("16\n", out);
+	for (i = 0; i < (int)ARRAY_SIZE(bad); i++) {
+		EXPECT_EQ(-EINVAL, rtd_write_file(DBG "latency_sample", bad[i])) {
+			TH_LOG("input %d accepted", i);
+		}
+	}
+	EXPECT_EQ(16, lat_sample(_metadata));
+	ASSERT_EQ(0, rtd_write_file(DBG "latency_sample", "1\n"));
+	EXPECT_EQ(1, lat_sample(_metadata));
+	ASSERT_EQ(0, rtd_write_file(DBG "latency_sample", "65536"));
+	EXPECT_EQ(65536, lat_sample(_metadata));
+	ASSERT_EQ(0, rtd_write_file(DBG "latency_sample", "2"));
+	EXPECT_EQ(2, lat_sample(_metadata));
 }
 
 /* The tracepoints fire, with latencies, while the statistics are off. */
