@@ -17,7 +17,8 @@
 
 BEGIN {
 	FS = ","
-	split("rtd_irq_work irq_work_hard kthread_worker_fifo1 system_highpri_wq " \
+	split("rtd_irq_work rtd_irq_work_direct irq_work_hard kthread_worker_fifo1 " \
+	      "system_highpri_wq " \
 	      "rt_irq_work_thread rtd_bh rtd_bh_highpri tasklet tasklet_hi " \
 	      "native_bh native_bh_highpri rtd_timer rtd_timer_task hrtimer_hard " \
 	      "hrtimer_soft rt_ktimers", a, " ")

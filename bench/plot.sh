@@ -18,7 +18,7 @@ command -v gnuplot >/dev/null || { echo "plot.sh: gnuplot is not installed" >&2;
 awk -F, -v out="$out" '
 BEGIN {
 	FAMS = "irq_work bh timer"
-	M["irq_work"] = "rtd_irq_work irq_work_hard kthread_worker_fifo1 system_highpri_wq rt_irq_work_thread"
+	M["irq_work"] = "rtd_irq_work rtd_irq_work_direct irq_work_hard kthread_worker_fifo1 system_highpri_wq rt_irq_work_thread"
 	M["bh"] = "rtd_bh rtd_bh_highpri tasklet tasklet_hi native_bh native_bh_highpri"
 	M["timer"] = "rtd_timer rtd_timer_task hrtimer_hard hrtimer_soft rt_ktimers"
 	nscen = split("task hardirq remote load storm", SC, " ")

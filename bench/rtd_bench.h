@@ -71,8 +71,8 @@ struct rb_mech {
 };
 
 /* Mechanisms, defined in rtd_bench_iw.c, rtd_bench_bh.c, rtd_bench_timer.c. */
-extern struct rb_mech rb_rtd_irq_work, rb_irq_work_hard, rb_rt_irq_work_thread,
-	rb_kthread_worker_fifo1, rb_system_highpri_wq;
+extern struct rb_mech rb_rtd_irq_work, rb_rtd_irq_work_direct, rb_irq_work_hard,
+	rb_rt_irq_work_thread, rb_kthread_worker_fifo1, rb_system_highpri_wq;
 extern struct rb_mech rb_rtd_bh, rb_rtd_bh_highpri, rb_tasklet, rb_tasklet_hi,
 	rb_native_bh, rb_native_bh_highpri;
 extern struct rb_mech rb_rtd_timer, rb_rtd_timer_task, rb_hrtimer_hard,

@@ -52,6 +52,31 @@ struct rb_mech rb_rtd_irq_work = {
 };
 
 /*
+ * rtd_irq_work_direct: the same threads, items set up with
+ * rtd_init_irq_work_direct() (the bench queues them under no lock), so a
+ * queueing from hardirq wakes the thread without an interrupt first.
+ */
+
+static void riw_direct_fn(struct rtd_irq_work *w)
+{
+	rb_ran(&rb_rtd_irq_work_direct, w);
+}
+
+static void riw_direct_init(void *w)
+{
+	rtd_init_irq_work_direct(w, riw_direct_fn);
+}
+
+struct rb_mech rb_rtd_irq_work_direct = {
+	.name = "rtd_irq_work_direct",
+	.scens = RB_ALL_SCENS,
+	.size = sizeof(struct rtd_irq_work),
+	.init = riw_direct_init,
+	.queue = riw_queue,
+	.sync = riw_sync,
+};
+
+/*
  * Kernel irq_work, HARD (hardirq everywhere) or not (the irq_work/N threads
  * on RT). irq_work_queue_on() is not exported: no remote scenario.
  */

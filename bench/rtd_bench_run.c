@@ -25,6 +25,7 @@
 #include <linux/hrtimer.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
+#include <linux/mm.h>
 #include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -40,7 +41,8 @@ const char *const rb_scen_names[RB_NR_SCEN] = {
 };
 
 struct rb_mech *const rb_mechs[] = {
-	&rb_rtd_irq_work, &rb_irq_work_hard, &rb_kthread_worker_fifo1,
+	&rb_rtd_irq_work, &rb_rtd_irq_work_direct, &rb_irq_work_hard,
+	&rb_kthread_worker_fifo1,
 	&rb_system_highpri_wq, &rb_rt_irq_work_thread,
 	&rb_rtd_bh, &rb_rtd_bh_highpri, &rb_tasklet, &rb_tasklet_hi,
 	&rb_native_bh, &rb_native_bh_highpri,
@@ -277,10 +279,27 @@ static int rb_latency(enum rb_scen s)
 	return 0;
 }
 
-/* Storms: totals per mechanism over all rounds. */
+static int rb_cmp_u32(const void *a, const void *b)
+{
+	u32 x = *(const u32 *)a, y = *(const u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Storms: totals per mechanism over all rounds, and for the growth figure
+ * the per-item cost of every burst: each round's share of the large storm
+ * runs as RB_GROWTH_BURSTS bursts back to back, and as many bursts of the
+ * small storm follow, so that the growth is a ratio of two medians over
+ * many bursts, which one slow burst (a host hiccup) cannot decide.
+ */
+#define RB_GROWTH_BURSTS	10
+#define RB_GROWTH_MAX		256
+
 struct rb_storm_acc {
 	u64 items, elapsed_ns, queue_ns;	/* the large storm */
-	u64 small_items, small_ns;		/* the small one */
+	unsigned int nlarge, nsmall;
+	u32 large[RB_GROWTH_MAX], small[RB_GROWTH_MAX];	/* ns * 1000 per item */
 };
 
 /* One burst of @n items of @m; adds to @elapsed and @queued (ns). */
@@ -309,13 +328,48 @@ static int rb_burst(struct rb_mech *m, unsigned int n, unsigned int stride,
 	return ret;
 }
 
+/* A burst of @n items whose per-item cost goes to @cost[*@nr] too. */
+static int rb_burst_noted(struct rb_mech *m, unsigned int n, unsigned int stride,
+			  u64 *elapsed, u64 *queued, u32 *cost, unsigned int *nr)
+{
+	u64 t = 0;
+	int ret = rb_burst(m, n, stride, &t, queued);
+
+	*elapsed += t;
+	if (!ret && *nr < RB_GROWTH_MAX)
+		cost[(*nr)++] = min_t(u64, div64_u64(t * 1000, max(1U, n)), U32_MAX);
+	return ret;
+}
+
+static int rb_storm_mech(struct rb_mech *m, struct rb_storm_acc *a,
+			 unsigned int stride)
+{
+	unsigned int per = max(1U, rb_storm_large / rb_storm_rounds);
+	unsigned int small = min(rb_storm_small, m->nitems), b, n;
+	u64 unused = 0;
+	int ret = 0;
+
+	for (b = 0; b < RB_GROWTH_BURSTS && !ret; b++) {
+		/* the round's share split evenly, the remainder in the last */
+		n = per / RB_GROWTH_BURSTS + (b == RB_GROWTH_BURSTS - 1 ?
+					      per % RB_GROWTH_BURSTS : 0);
+		if (n)
+			ret = rb_burst_noted(m, n, stride, &a->elapsed_ns, &a->queue_ns,
+					     a->large, &a->nlarge);
+	}
+	for (b = 0; b < RB_GROWTH_BURSTS && !ret; b++)
+		ret = rb_burst_noted(m, small, U32_MAX, &unused, &unused, a->small,
+				     &a->nsmall);
+	if (!ret)
+		a->items += per;
+	return ret;
+}
+
 static int rb_storm_round(struct rb_storm_acc *acc, const unsigned int *order,
 			  unsigned int r, unsigned int stride)
 {
-	unsigned int per = max(1U, rb_storm_large / rb_storm_rounds);
 	unsigned int j, idx;
 	struct rb_mech *m;
-	u64 unused = 0;
 	int ret;
 
 	for (j = 0; j < rb_nr_mechs; j++) {
@@ -323,36 +377,36 @@ static int rb_storm_round(struct rb_storm_acc *acc, const unsigned int *order,
 		m = rb_mechs[idx];
 		if (!rb_active(m, RB_STORM))
 			continue;
-		ret = rb_burst(m, per, stride, &acc[idx].elapsed_ns,
-			       &acc[idx].queue_ns);
-		if (!ret)
-			ret = rb_burst(m, min(rb_storm_small, m->nitems),
-				       U32_MAX, &acc[idx].small_ns, &unused);
+		ret = rb_storm_mech(m, &acc[idx], stride);
 		if (ret) {
 			pr_err("%s: storm round %u failed (%d)\n", m->name, r, ret);
 			return ret;
 		}
-		acc[idx].items += per;
-		acc[idx].small_items += min(rb_storm_small, m->nitems);
 	}
 	return 0;
 }
 
-static void rb_storm_report(const struct rb_mech *m, const struct rb_storm_acc *a)
+static u32 rb_median_u32(u32 *v, unsigned int n)
 {
-	u64 per_large, per_small;
+	sort(v, n, sizeof(*v), rb_cmp_u32, NULL);
+	return n % 2 ? v[n / 2] : (u32)(((u64)v[n / 2 - 1] + v[n / 2]) / 2);
+}
 
-	if (!a->items || !a->elapsed_ns || !a->small_items)
+static void rb_storm_report(const struct rb_mech *m, struct rb_storm_acc *a)
+{
+	u32 large, small;
+
+	if (!a->items || !a->elapsed_ns || !a->nlarge || !a->nsmall)
 		return;
 	rb_result(m, RB_STORM, RB_THROUGHPUT,
 		  div64_u64(a->items * NSEC_PER_SEC, a->elapsed_ns));
 	rb_result(m, RB_STORM, RB_COST_QUEUE, div64_u64(a->queue_ns, a->items));
 	rb_result(m, RB_STORM, RB_COST_RUN,
 		  div64_u64(a->elapsed_ns - min(a->queue_ns, a->elapsed_ns), a->items));
-	/* per-item cost of the large storm over the small one, times 1000 */
-	per_large = div64_u64(a->elapsed_ns * 1000, a->items);
-	per_small = max(1ULL, div64_u64(a->small_ns, a->small_items));
-	rb_result(m, RB_STORM, RB_GROWTH, div64_u64(per_large, per_small));
+	/* median per-item cost of the large bursts over the small, times 1000 */
+	large = rb_median_u32(a->large, a->nlarge);
+	small = max(1U, rb_median_u32(a->small, a->nsmall));
+	rb_result(m, RB_STORM, RB_GROWTH, div64_u64((u64)large * 1000, small));
 }
 
 static int rb_storm(void)
@@ -363,7 +417,7 @@ static int rb_storm(void)
 	struct rb_storm_acc *acc;
 	int ret = 0;
 
-	acc = kcalloc(rb_nr_mechs, sizeof(*acc), GFP_KERNEL);
+	acc = kvcalloc(rb_nr_mechs, sizeof(*acc), GFP_KERNEL);
 	if (!acc)
 		return -ENOMEM;
 	rb_order_init(order);
@@ -373,18 +427,11 @@ static int rb_storm(void)
 	}
 	for (j = 0; j < rb_nr_mechs && !ret; j++)
 		rb_storm_report(rb_mechs[j], &acc[j]);
-	kfree(acc);
+	kvfree(acc);
 	return ret;
 }
 
 /* Results of one scenario */
-
-static int rb_cmp_u32(const void *a, const void *b)
-{
-	u32 x = *(const u32 *)a, y = *(const u32 *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 /* Nearest-rank percentile of @n sorted values, @q in 1/10000. */
 static u32 rb_pct(const u32 *v, unsigned int n, unsigned int q)
