@@ -16,8 +16,8 @@
  *            the next tick or at once when the tick is stopped, and whose
  *            handler wakes the thread (@hard_kick on a CPU going down).
  * Remote queueing adds to the target CPU's list and kicks that CPU: the
- * thread is woken directly, or an IPI (smp_call_function_single_async) queues
- * the target's @hard_kick there.
+ * thread is woken directly, or an IPI (smp_call_function_single_async) does
+ * there what @hard_kick does.
  *
  * Hotplug: the thread runs what is left on its lists when it parks; whatever
  * arrives later on the dying CPU is moved, after it died, to the CPU that ran
@@ -33,6 +33,7 @@
 #include <linux/irq_work.h>
 #include <linux/kthread.h>
 #include <linux/percpu.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/smp.h>
 #include <linux/smpboot.h>
@@ -135,21 +136,33 @@ static void rtd_iw_lazy_kick_fn(struct irq_work *kick)
 	rtd_iw_wake_thread(smp_processor_id());
 }
 
-/* IPI from a remote queueing: kick this CPU's runners from hardirq. */
+/*
+ * IPI from a remote queueing: run this CPU's HARD items and wake its
+ * thread, in the IPI's own hardirq, so that a remote queueing costs one
+ * interrupt, as mainline's irq_work_queue_on() does. A CPU that found the
+ * IPI pending while idle runs it from the idle loop instead (not hardirq
+ * context): then the kick is queued and runs in the next interrupt, where
+ * HARD items belong.
+ *
+ * csd_queued is cleared first: a remote queueing that still read it set
+ * added its item before that, and full barriers (this atomic_xchg() and
+ * the one in rtd_iw_queue_remote() after its llist_add()) order the item
+ * before this handler's llist_del_all() and llist_empty(); one that read
+ * it clear sends an IPI of its own. rtd_iw_sync_kicks() waits for a
+ * handler that is past the clear.
+ */
 static void rtd_iw_csd_fn(void *info)
 {
 	struct rtd_iw_cpu *c = info;
 
-	irq_work_queue(&c->hard_kick);
-	/*
-	 * Cleared after the kick is claimed, so that exit, once it reads it
-	 * clear, finds the kick busy and waits for it. A remote queueing that
-	 * still reads it set relies on this kick, which runs after this
-	 * handler returns: full barriers here and in rtd_iw_queue_remote()'s
-	 * atomic_xchg() after its llist_add() order its item before the
-	 * kick's llist_del_all().
-	 */
+	if (!in_hardirq()) {
+		irq_work_queue(&c->hard_kick);
+		/* after the kick is claimed: exit then finds the kick busy */
+		atomic_xchg(&c->csd_queued, 0);
+		return;
+	}
 	atomic_xchg(&c->csd_queued, 0);
+	rtd_iw_hard_kick_fn(&c->hard_kick);
 }
 
 /*
@@ -461,6 +474,15 @@ static void rtd_iw_sync_kicks(void)
 		/* pairs with the atomic_xchg() in rtd_iw_csd_fn() */
 		while (atomic_read_acquire(&c->csd_queued))
 			schedule_timeout_uninterruptible(1);
+	}
+	/*
+	 * A handler past its clear still runs, with interrupts off: an RCU
+	 * read-side critical section, waited for here.
+	 */
+	synchronize_rcu();
+	for_each_possible_cpu(cpu) {
+		struct rtd_iw_cpu *c = per_cpu_ptr(&rtd_iw, cpu);
+
 		irq_work_sync(&c->hard_kick);
 		irq_work_sync(&c->lazy_kick);
 	}

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * rtd_torture: threaded irq_work. Four queues: threaded, LAZY and HARD
- * items queued to the local CPU with IRQs off (so per-CPU FIFO order
- * applies), and threaded items queued to another online CPU. A threaded
+ * rtd_torture: threaded irq_work. Five queues: threaded, LAZY, HARD and
+ * DIRECT items queued to the local CPU with IRQs off (so per-CPU FIFO order
+ * applies; DIRECT ones wake their thread from there, from hardirq too), and
+ * threaded items queued to another online CPU. A threaded
  * callback sometimes queues its own item again while it runs (allowed, as
  * in mainline), sometimes sleeps; chaos threads call rtd_irq_work_sync() on
  * items in flight.
@@ -16,10 +17,13 @@
 #include "compat/compat.h"
 #include "rtt.h"
 
-enum { RTT_IW_THREAD, RTT_IW_LAZY, RTT_IW_HARD, RTT_IW_REMOTE, RTT_IW_NR };
+enum {
+	RTT_IW_THREAD, RTT_IW_LAZY, RTT_IW_HARD, RTT_IW_DIRECT, RTT_IW_REMOTE, RTT_IW_NR
+};
 
 static const char * const rtt_iw_names[RTT_IW_NR] = {
-	"irq_work.threaded", "irq_work.lazy", "irq_work.hard", "irq_work.remote",
+	"irq_work.threaded", "irq_work.lazy", "irq_work.hard", "irq_work.direct",
+	"irq_work.remote",
 };
 
 struct rtt_iw {
@@ -83,6 +87,8 @@ static int rtt_iw_init(void)
 				atomic_or(RTD_IRQ_WORK_LAZY, &i->w.flags);
 			if (k == RTT_IW_HARD)
 				atomic_or(RTD_IRQ_WORK_HARD, &i->w.flags);
+			if (k == RTT_IW_DIRECT)
+				rtd_init_irq_work_direct(&i->w, rtt_iw_thread_fn);
 		}
 	}
 	return ret;
