@@ -5,7 +5,7 @@
 #
 # Every line must be kernel,mechanism,scenario,metric,value with names from
 # the contract's vocabulary (plus the extra metrics "samples",
-# "stats_cost_ns" and "stats_off_ns"), a decimal value (stats_cost_ns, a
+# "stats_cost_ns", "stats_off_ns" and "lat_p50_stats_off_ns"), a decimal value (stats_cost_ns, a
 # difference, may be negative) and, with -v kernel, that kernel. A header
 # line is allowed first. With -v mechanisms (rtd_bench's debugfs
 # "mechanisms": "NAME SCEN,SCEN..."), every listed mechanism must have
@@ -27,7 +27,8 @@ BEGIN {
 	for (i in a) SCEN[a[i]] = 1
 	split("lat_p50_ns lat_p99_ns lat_p999_ns lat_max_ns throughput_per_s " \
 	      "cost_queue_ns cost_run_ns idle_wakeups_per_s mem_per_cpu_bytes " \
-	      "cost_growth_1e6_over_1e3 samples stats_cost_ns stats_off_ns", a, " ")
+	      "cost_growth_1e6_over_1e3 samples stats_cost_ns stats_off_ns " \
+	      "lat_p50_stats_off_ns", a, " ")
 	for (i in a) METRIC[a[i]] = 1
 	split("rtd_irq_work rtd_bh rtd_bh_highpri rtd_timer", a, " ")
 	for (i in a) STATS_COST[a[i]] = 1

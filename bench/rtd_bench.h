@@ -80,7 +80,7 @@ extern struct rb_mech rb_rtd_timer, rb_rtd_timer_task, rb_hrtimer_hard,
 
 /* Module parameters (rtd_bench_main.c). */
 extern unsigned int rb_samples, rb_load_samples, rb_storm_small, rb_storm_large,
-	rb_storm_rounds, rb_gap_us, rb_timer_us;
+	rb_storm_rounds, rb_storm_window, rb_gap_us, rb_timer_us;
 extern int rb_remote_cpu, rb_task_pid;
 
 /* The per-CPU FIFO 1 kthread_workers (rtd_bench_iw.c). */
@@ -105,11 +105,13 @@ enum rb_metric {
 	RB_COST_RUN, RB_IDLE_WAKEUPS, RB_MEM, RB_GROWTH, RB_SAMPLES,
 	RB_STATS_COST,	/* signed, in tenths of ns */
 	RB_STATS_OFF,
+	RB_P50_STATS_OFF,	/* task scenario, rtdefer's statistics off */
 	RB_NR_METRICS
 };
 
 void rb_result(const struct rb_mech *m, enum rb_scen s, enum rb_metric metric,
 	       u64 value);
+extern bool rb_stats_off_pass;
 void rb_quantiles(const struct rb_mech *m, enum rb_scen s, const u32 *sorted,
 		  unsigned int n);
 

@@ -11,6 +11,9 @@
  *               statistics on or off before: /sys/kernel/debug/rtdefer/
  *               enabled); "stats_report" records what the statistics cost
  *               per item (stats_cost_ns, stats_off_ns) over those rounds.
+ *               "task_stats_off" runs the task scenario again (the writer
+ *               has switched the statistics off) and records only its
+ *               medians, as lat_p50_stats_off_ns.
  *   results     every figure so far, one CSV line each:
  *               kernel,mechanism,scenario,metric,value
  *   quantiles   latency distributions: kernel,mechanism,scenario,q,ns
@@ -57,6 +60,9 @@ MODULE_PARM_DESC(timer_us, "timers expire this long after they are started");
 static unsigned int rb_pool = 1024;
 module_param_named(pool, rb_pool, uint, 0444);
 MODULE_PARM_DESC(pool, "items per mechanism in flight during storms");
+unsigned int rb_storm_window = 128;
+module_param_named(storm_window, rb_storm_window, uint, 0444);
+MODULE_PARM_DESC(storm_window, "items in flight in the storm's bursts (<= storm_small)");
 static int rb_cpu;
 module_param_named(cpu, rb_cpu, int, 0444);
 MODULE_PARM_DESC(cpu, "the CPU the driver queues from");
@@ -74,7 +80,7 @@ static const char *const rb_metric_names[RB_NR_METRICS] = {
 	[RB_COST_RUN] = "cost_run_ns", [RB_IDLE_WAKEUPS] = "idle_wakeups_per_s",
 	[RB_MEM] = "mem_per_cpu_bytes", [RB_GROWTH] = "cost_growth_1e6_over_1e3",
 	[RB_SAMPLES] = "samples", [RB_STATS_COST] = "stats_cost_ns",
-	[RB_STATS_OFF] = "stats_off_ns",
+	[RB_STATS_OFF] = "stats_off_ns", [RB_P50_STATS_OFF] = "lat_p50_stats_off_ns",
 };
 
 /* Quantiles kept for the plots, in 1/10000. */
@@ -275,7 +281,7 @@ static int rb_run(enum rb_scen s, int stats)
 static ssize_t rb_run_write(struct file *file, const char __user *ubuf,
 			    size_t len, loff_t *ppos)
 {
-	char buf[16];
+	char buf[24];
 	int s, ret;
 
 	if (len >= sizeof(buf))
@@ -291,6 +297,10 @@ static ssize_t rb_run_write(struct file *file, const char __user *ubuf,
 	} else if (sysfs_streq(buf, "stats_report")) {
 		rb_report_stats();
 		ret = 0;
+	} else if (sysfs_streq(buf, "task_stats_off")) {
+		rb_stats_off_pass = true;
+		ret = rb_run(RB_TASK, -1);
+		rb_stats_off_pass = false;
 	} else {
 		s = sysfs_match_string(rb_scen_names, buf);
 		ret = s < 0 || s == RB_IDLE ? -EINVAL : rb_run(s, -1);
@@ -373,7 +383,8 @@ static int __init rb_init(void)
 	unsigned int j;
 	int ret = -ENOMEM;
 
-	if (!rb_pool || rb_storm_small > rb_pool)
+	if (!rb_pool || rb_storm_small > rb_pool || !rb_storm_window ||
+	    rb_storm_window > rb_storm_small)
 		return -EINVAL;
 	rb_max_q = rb_nr_mechs * RB_NR_SCEN * ARRAY_SIZE(rb_qs);
 	rb_res = vmalloc(array_size(RB_MAX_RESULTS, sizeof(*rb_res)));

@@ -13,8 +13,8 @@ set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 id=$1 kb=$2 out=$3 mode=$4 timeout=${5:-900}
 
-FULL_PARAMS="samples=5000 load_samples=2000 storm_small=1000 storm_large=1000000 storm_rounds=10"
-SMOKE_PARAMS="samples=20 load_samples=20 storm_small=50 storm_large=400 storm_rounds=2 pool=64"
+FULL_PARAMS="samples=5000 load_samples=2000 storm_small=1000 storm_large=1000000 storm_rounds=10 storm_window=128"
+SMOKE_PARAMS="samples=20 load_samples=20 storm_small=50 storm_large=400 storm_rounds=2 pool=64 storm_window=16"
 
 case $mode in
 full) params=${RTD_BENCH_PARAMS:-$FULL_PARAMS} idle_secs=${RTD_BENCH_IDLE_SECS:-5} ;;
