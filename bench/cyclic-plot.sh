@@ -46,11 +46,13 @@ while read -r id; do
 	for v in no_driver tasklet rtd_irq_work rtd_bh; do
 		f=$tmp/$id.$v.hist
 		[ -s "$f" ] || continue
-		# the nines curve: "1/(1-q) latency" at every bucket's upper rank
-		awk '{ b[NR] = $1; c[NR] = $2; n += $2 }
+		# the nines curve: "1/(1-q) latency" at every bucket's last rank
+		# (latency: the bucket's lower bound, as the report's percentiles;
+		# 0 drawn at 0.5 for the log scale)
+		awk '{ b[NR] = $1 > 0 ? $1 : 0.5; c[NR] = $2; n += $2 }
 			END { s = 0; for (i = 1; i <= NR; i++) { s += c[i]; q = s / n
-				if (q < 1) print 1 / (1 - q), b[i] + 1 } }' "$f" >"$f.q"
-		hist="$hist${hist:+, }\"$f\" using (\$1 + 1):2 with steps lw 2 title \"$v\""
+				if (q < 1) print 1 / (1 - q), b[i] } }' "$f" >"$f.q"
+		hist="$hist${hist:+, }\"$f\" using (\$1 + 0.5):2 with steps lw 2 title \"$v\""
 		nines="$nines${nines:+, }\"$f.q\" using 1:2 with lines lw 2 title \"$v\""
 	done
 	cat >"$tmp/$id.gp" <<-EOF
@@ -61,12 +63,13 @@ while read -r id; do
 	set grid
 	set key top right
 	set title "histogram (1 us buckets, summed over the boots)"
+	set xrange [0.5:*]
 	set xlabel "latency (us)"
 	set ylabel "samples"
 	plot $hist
 	set key top left
 	set title "latency against percentile"
-	set xtics ("50%" 2, "90%" 10, "99%" 100, "99.9%" 1000, "99.99%" 10000)
+	set xtics ("50%%" 2, "90%%" 10, "99%%" 100, "99.9%%" 1000, "99.99%%" 10000)
 	set xrange [1:100000]
 	set xlabel "percentile"
 	set ylabel "latency (us)"
