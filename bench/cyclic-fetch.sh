@@ -22,7 +22,9 @@ rtd_apt_setup
 specs=
 for p in $PKGS; do
 	v=$(rtd_apt_cache policy "$p" 2>/dev/null | awk '/Candidate:/ { print $2 }')
-	[ -n "$v" ] && [ "$v" != "(none)" ] || rtd_die "$p is not in the archive"
+	if [ -z "$v" ] || [ "$v" = "(none)" ]; then
+		rtd_die "$p is not in the archive"
+	fi
 	specs="$specs $p=$v"
 done
 specs=${specs# }

@@ -42,7 +42,7 @@ END {
 [ -f "$tmp/ids" ] || exit 0
 
 while read -r id; do
-	hist= nines=
+	hist='' nines=''
 	for v in no_driver tasklet rtd_irq_work rtd_bh; do
 		f=$tmp/$id.$v.hist
 		[ -s "$f" ] || continue

@@ -33,7 +33,7 @@ cyc_rounds=0 cyc_secs=0 bench_mod=$kb/bench/rtd_bench.ko bench_prog=$RTD_TOP/ben
 case $mode in
 smoke) cyc_rounds=1 cyc_secs=1 ;;
 cyclic)
-	cyc_rounds=${RTD_CYCLIC_ROUNDS:-5} cyc_secs=${RTD_CYCLIC_SECS:-4} bench_mod= bench_prog=
+	cyc_rounds=${RTD_CYCLIC_ROUNDS:-5} cyc_secs=${RTD_CYCLIC_SECS:-4} bench_mod='' bench_prog=''
 	[ "${RTD_CYCLIC_ICOUNT:-1}" = 0 ] || export RTD_TCG_ICOUNT="shift=0,sleep=off"
 	;;
 esac
@@ -51,7 +51,7 @@ gcc -static -O2 -Wall -Wextra -Werror -I"$RTD_TOP/tests/selftests" \
 cp "$RTD_TOP/bench/csv-check.awk" "$stage/rtd/bench/"
 printf 'PARAMS="%s"\nIDLE_SECS=%s\n' "$params" "$idle_secs" >"$stage/rtd/bench/bench.conf"
 echo "$params" >"$out/params"
-cyc_mod= cyc_prog=
+cyc_mod='' cyc_prog=''
 if [ "$cyc_rounds" -gt 0 ]; then
 	"$RTD_TOP/bench/cyclic-fetch.sh" "$stage/rtd/cyclic" || rtd_die "cannot fetch cyclictest"
 	printf 'ROUNDS=%s\nSECS=%s\nINTERVAL=1000\nHIST_US=20000\nDRV_PARAMS="%s"\n' \
@@ -60,6 +60,7 @@ if [ "$cyc_rounds" -gt 0 ]; then
 	cyc_mod=$kb/bench/rtd_cyclic.ko cyc_prog=$RTD_TOP/bench/guest/rtd_cyclic
 fi
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$RTD_TOP/dkms.conf")
+# shellcheck disable=SC2086 # empty when left out
 "$RTD_TOP/tests/vm/mkinitramfs.sh" "$stage/base.cpio.gz" "$version" \
 	"$kb/rtdefer/rtdefer.ko" $bench_mod $cyc_mod -- \
 	$bench_prog $cyc_prog || rtd_die "initramfs failed"
