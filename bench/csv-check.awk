@@ -32,6 +32,10 @@ BEGIN {
 	for (i in a) METRIC[a[i]] = 1
 	split("rtd_irq_work rtd_bh rtd_bh_highpri rtd_timer", a, " ")
 	for (i in a) STATS_COST[a[i]] = 1
+	# G5 (guest/rtd_cyclic): cyclictest beside the test driver's variants
+	MECH["no_driver"] = 1
+	SCEN["cyclictest"] = 1
+	SCEN["cyclictest_irq_cpu"] = 1
 	bad = 0
 	lines = 0
 }

@@ -28,3 +28,10 @@ params=$(cat "$(echo "$boots" | head -1)/params" 2>/dev/null || echo unknown)
 awk -f "$here/report.awk" -v date="$(date -u '+%Y-%m-%d %H:%M UTC')" \
 	-v params="$params" -v plots=plots \
 	$(for b in $boots; do echo "$b/results.csv"; done) >"$dir/report.md"
+# G5: cyclictest boots (scripts/bench-boot.sh cyclic), beside each boot
+cyc=$(for b in $boots; do [ -f "$b/cyclic/ok" ] && echo "$b/cyclic"; done)
+# shellcheck disable=SC2086 # one directory per word
+"$here/cyclic-plot.sh" "$dir/plots" $(for b in $cyc; do echo "$b/cyclic-hist.csv"; done)
+# shellcheck disable=SC2086 # one directory per word
+awk -f "$here/cyclic-report.awk" -v plots=plots \
+	$(for b in $cyc; do echo "$b/results.csv"; done) </dev/null >>"$dir/report.md"

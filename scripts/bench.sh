@@ -21,6 +21,21 @@ TIMEOUT=${RTD_BENCH_TIMEOUT:-1500}
 DEPS="qemu-system-x86 busybox-static cpio gnuplot-nox debootstrap dwarves zstd
 xz-utils file gcc-12 make libelf-dev libssl-dev bc kmod perl"
 
+# cyclic_boot ID KB DIR: goal G5's own boot (scripts/bench-boot.sh cyclic)
+# into DIR/cyclic, "ok" there when it passed; its figures join DIR's
+# results.csv. RTD_CYCLIC_ROUNDS=0 leaves it out.
+cyclic_boot() {
+	[ "${RTD_CYCLIC_ROUNDS:-}" != 0 ] || return 0
+	rtd_log "$1: cyclictest boot"
+	if "$RTD_TOP/scripts/bench-boot.sh" "$1" "$2" "$3/cyclic" cyclic "$TIMEOUT"; then
+		touch "$3/cyclic/ok"
+		tail -n +2 "$3/cyclic/results.csv" >>"$3/results.csv"
+	else
+		grep '^not ok' "$3/cyclic/results" | sed "s|^|  $1 cyclictest: |" >&2
+		return 1
+	fi
+}
+
 # bench_kernel ID: build, then boot BOOTS times; a boot that passed gets "ok".
 bench_kernel() {
 	local id=$1 kb=$OUT/k/$1 b dir failed=0
@@ -33,6 +48,7 @@ bench_kernel() {
 		rtd_log "$id: boot $b of $BOOTS"
 		if "$RTD_TOP/scripts/bench-boot.sh" "$id" "$kb" "$dir" full "$TIMEOUT"; then
 			touch "$dir/ok"
+			cyclic_boot "$id" "$kb" "$dir" || failed=1
 		else
 			grep '^not ok' "$dir/results" | sed "s|^|  $id boot $b: |" >&2
 			failed=1

@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # run-kernel.sh VMLINUX INITRAMFS OUTDIR [TIMEOUT]
-# RTD_CMDLINE: more kernel parameters (e.g. preempt=full). TIMEOUT (seconds,
+# RTD_CMDLINE: more kernel parameters (e.g. preempt=full). RTD_TCG_ICOUNT:
+# on TCG, QEMU's -icount with these options (the guest's clock counts
+# instructions; the cyclictest benchmark, bench/README.md). TIMEOUT (seconds,
 # default 300) is for a stock kernel: a debug kernel gets several times more.
 #
 # Boot one kernel in QEMU and decide whether its run passed. OUTDIR receives
@@ -48,13 +50,13 @@ if [ -f "$(dirname "$vmlinux")/checkers" ]; then
 fi
 CMDLINE="$CMDLINE ${RTD_CMDLINE:-}"
 
-qemu() { # qemu TIMEOUT ACCEL EXTRA-CMDLINE CONSOLE KTAP
+qemu() { # qemu TIMEOUT ACCEL EXTRA-CMDLINE CONSOLE KTAP [QEMU-ARG...]
 	timeout -k 10 "$1" qemu-system-x86_64 -accel "$2" -cpu max -m 1024 -smp 2 \
 		-nodefaults -display none -monitor none -no-reboot \
 		-kernel "$vmlinux" -initrd "$initrd" \
 		-append "$(echo $CMDLINE) $3" \
 		-serial "file:$4" -serial "file:$5" \
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 "${@:6}"
 }
 
 # KVM only where a short boot proves it works (it hangs on some hosts).
@@ -80,9 +82,13 @@ pick_accel() {
 }
 
 accel=$(pick_accel)
-echo "accel: $accel" >"$out/qemu.log"
+icount=()
+case $accel in
+tcg*) [ -z "${RTD_TCG_ICOUNT:-}" ] || icount=(-icount "$RTD_TCG_ICOUNT") ;;
+esac
+echo "accel: $accel${icount[*]:+ ${icount[*]}}" >"$out/qemu.log"
 start=$(date +%s)
-qemu "$timeout" "$accel" "" "$out/console.log" "$out/ktap.log" \
+qemu "$timeout" "$accel" "" "$out/console.log" "$out/ktap.log" "${icount[@]}" \
 	>>"$out/qemu.log" 2>&1
 rc=$?
 echo "exit: $rc after $(($(date +%s) - start)) s" >>"$out/qemu.log"
