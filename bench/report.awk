@@ -358,7 +358,7 @@ END {
 	}
 	print "# rtdefer benchmark report"
 	print ""
-	printf "Generated %s by `make bench`. Kernels and boots:\n\n", date
+	printf "Generated %s by `make bench`, built from %s. Kernels and boots:\n\n", date, code
 	for (i = 1; i <= nk; i++)
 		printf "- `%s`: %d boot(s)\n", KERN[i], NB[KERN[i]]
 	print ""

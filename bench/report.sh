@@ -25,11 +25,14 @@ awk -f "$here/csv-check.awk" "$dir/results.csv" >"$dir/csv-check.log" ||
 rm -rf "$dir/plots"
 "$here/plot.sh" "$dir/quantiles.csv" "$dir/plots"
 params=$(cat "$(echo "$boots" | head -1)/params" 2>/dev/null || echo unknown)
+# the commits the boots built (scripts/bench.sh notes one per boot)
+code=$(for b in $boots; do cat "$b/code" 2>/dev/null || echo unknown; echo; done |
+	sort -u | grep . | paste -sd ';' -)
 awk -f "$here/report.awk" -v date="$(date -u '+%Y-%m-%d %H:%M UTC')" \
-	-v params="$params" -v plots=plots \
+	-v params="$params" -v plots=plots -v code="$code" \
 	$(for b in $boots; do echo "$b/results.csv"; done) >"$dir/report.md"
 # G5: cyclictest boots (scripts/bench-boot.sh cyclic), beside each boot
-cyc=$(for b in $boots; do [ -f "$b/cyclic/ok" ] && echo "$b/cyclic"; done)
+cyc=$(for b in $boots; do if [ -f "$b/cyclic/ok" ]; then echo "$b/cyclic"; fi; done)
 # shellcheck disable=SC2086 # one directory per word
 "$here/cyclic-plot.sh" "$dir/plots" $(for b in $cyc; do echo "$b/cyclic-hist.csv"; done)
 # shellcheck disable=SC2086 # one directory per word

@@ -4,8 +4,9 @@
 # BOOTS times each) with the benchmark only, then write build/bench/
 # results.csv, report.md and plots/ (bench/report.sh).
 #
-# KERNELS="6.1 7.3" for a subset; BOOTS=3 for more boots (the report gives
-# the median of the per-boot ratios and their range); RTD_BENCH_PARAMS for
+# KERNELS="6.1 7.3" for a subset; BOOTS (default 3) boots per kernel (the
+# report gives the median of the per-boot ratios, their range and the worst
+# boot, which decides a goal); RTD_BENCH_PARAMS for
 # other rtd_bench module parameters; RTD_BENCH_TIMEOUT per guest (s).
 # The boots of kernels not in KERNELS that an earlier run left in
 # build/bench/runs are kept and go into the report too, so the matrix can be
@@ -16,7 +17,7 @@ source "$(dirname "$0")/lib.sh"
 
 OUT=$RTD_TOP/build/bench
 KERNELS=$("$RTD_TOP/scripts/resolve-kernels.sh" ${KERNELS:-}) || exit 1
-BOOTS=${BOOTS:-1}
+BOOTS=${BOOTS:-3}
 TIMEOUT=${RTD_BENCH_TIMEOUT:-1500}
 DEPS="qemu-system-x86 busybox-static cpio gnuplot-nox debootstrap dwarves zstd
 xz-utils file gcc-12 make libelf-dev libssl-dev bc kmod perl"
@@ -45,6 +46,8 @@ bench_kernel() {
 	for b in $(seq 1 "$BOOTS"); do
 		dir=$OUT/runs/$id/boot$(printf %02d "$b")
 		rm -rf "$dir"
+		mkdir -p "$dir"
+		rtd_code_line >"$dir/code"
 		rtd_log "$id: boot $b of $BOOTS"
 		if "$RTD_TOP/scripts/bench-boot.sh" "$id" "$kb" "$dir" full "$TIMEOUT"; then
 			touch "$dir/ok"

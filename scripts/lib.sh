@@ -205,3 +205,12 @@ rtd_install_packages() {
 	{ apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing; } \
 		>"$log" 2>&1 || { tail -20 "$log" >&2; rtd_die "apt-get install failed"; }
 }
+
+# rtd_code_line: the commit a run built, and whether the tree had changes
+rtd_code_line() {
+	local c dirty=
+	c=$(git -C "$RTD_TOP" log -1 --format='%h (%s)' 2>/dev/null | cut -c1-72) || c=unknown
+	[ -n "$(git -C "$RTD_TOP" status --porcelain -- src include tests bench 2>/dev/null)" ] &&
+		dirty=", with uncommitted changes to src/, include/, tests/ or bench/"
+	printf '%s%s' "$c" "$dirty"
+}

@@ -41,7 +41,7 @@ table() {
 	echo
 	echo "Run $(run_date "$@") by \`make torture\`: ${DURATION} s of torture per kernel"
 	echo "(2 vCPUs, QEMU TCG), then $LOADS load/unload rounds of rtdefer."
-	echo "Code: $(code_line)."
+	echo "Code: $(rtd_code_line)."
 	echo "Columns: the torture's own accounting (tests/torture/rtt_acct.c);"
 	echo "\"bad\" sums duplicates, wrong context, wrong CPU, overtaken order,"
 	echo "contradicted API results and runs concurrent with themselves."
@@ -83,15 +83,6 @@ run_date() {
 		[ -f "$f" ] && { [ -z "$newest" ] || [ "$f" -nt "$newest" ]; } && newest=$f
 	done
 	date -u ${newest:+-r "$newest"} '+%Y-%m-%d %H:%M UTC'
-}
-
-# code_line: the commit the run built, and whether the tree had changes
-code_line() {
-	local c dirty=
-	c=$(git -C "$RTD_TOP" log -1 --format='%h (%s)' 2>/dev/null | cut -c1-72) || c=unknown
-	[ -n "$(git -C "$RTD_TOP" status --porcelain -- src include tests 2>/dev/null)" ] &&
-		dirty=", with uncommitted changes to src/, include/ or tests/"
-	printf '%s%s' "$c" "$dirty"
 }
 
 # publish KERNEL...: a run of every default kernel but the preemption
