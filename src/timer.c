@@ -514,7 +514,9 @@ EXPORT_SYMBOL_RTDEFER(rtd_timer_try_to_cancel);
  * rtd_timer_try_to_cancel() does, without waiting: 0 while the callback runs.
  * Return: 1 if the timer was armed, an expiry pending, or its running
  * callback's RTD_TIMER_RESTART was stopped by this cancel (as
- * hrtimer_cancel() reports a restart it cancels); 0 otherwise.
+ * hrtimer_cancel() reports a restart it cancels); 0 otherwise. From the
+ * timer's own callback, whose return value is not known yet: 1 only if
+ * the timer was armed again or another expiry was pending.
  */
 int rtd_timer_cancel(struct rtd_timer *timer)
 {

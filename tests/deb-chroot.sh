@@ -21,7 +21,8 @@
 #             rebuilds for KVER and skips the old kernel, and succeeds;
 #  remove     the module, DKMS's tree and the source go, conffiles stay;
 #  purge      conffiles go too.
-# Prints one line per step ("ok NAME" / "not ok NAME # see LOG").
+# Prints one line per step ("ok NAME" / "not ok NAME # see LOG"), then
+# "# deb-chroot.sh: finished".
 set -uo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
 deb=$1 RTD_STEP_LOG=$2 kver=${3:-} kdir=${4:-} cc=${5:-}
@@ -132,3 +133,5 @@ if [ -n "$kver" ]; then
 	rtd_step deb.reinstall reinstall
 fi
 rtd_step deb.remove remove && rtd_step deb.purge purge
+# the caller requires this line: a script that died midway drops no step unseen
+echo "# deb-chroot.sh: finished"

@@ -78,8 +78,9 @@ if rtd_step deb.build "$RTD_TOP/scripts/mkdeb.sh" "$out/deb"; then
 	rtd_step deb.lintian lintian_clean || ok=1
 	chroot_test | tee "$out/chroot.results"
 	grep -q '^not ok' "$out/chroot.results" && ok=1
-	grep -q '^ok deb.install' "$out/chroot.results" ||
-		{ echo "not ok deb.chroot # see $out/chroot.log"; ok=1; }
+	grep -q '^ok deb.install' "$out/chroot.results" &&
+		grep -q '^# deb-chroot.sh: finished' "$out/chroot.results" ||
+		{ echo "not ok deb.chroot # stopped early, see $out/chroot.log"; ok=1; }
 else
 	ok=1
 fi

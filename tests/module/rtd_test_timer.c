@@ -433,6 +433,9 @@ static int cancel_show(struct seq_file *m, void *v)
 		goto out;
 	msleep(50);
 	if (failed(m, atomic_read(&p->runs) == runs + 1, "re-armed after cancelling itself") ||
+	    failed(m, p->self_cancel_ret == 0,
+		   "cancel from the callback, nothing else armed, returned %d",
+		   p->self_cancel_ret) ||
 	    failed(m, !rtd_timer_active(&p->t), "active after cancelling itself") ||
 	    failed(m, rtd_timer_cancel(&p->t) == 0, "idle timer's cancel returned 1"))
 		goto out;
@@ -642,6 +645,13 @@ static int exit_arm_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+/* How many expiries the exit check's timer ran so far, or -1. */
+static int exit_runs_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "%d\n", exit_probe ? atomic_read(&exit_probe->runs) : -1);
+	return 0;
+}
+
 static int exit_result_show(struct seq_file *m, void *v)
 {
 	int runs;
@@ -651,7 +661,8 @@ static int exit_result_show(struct seq_file *m, void *v)
 	msleep(30);	/* let a last expiry find the task gone */
 	runs = atomic_read(&exit_probe->runs);
 	msleep(30);
-	if (failed(m, rtd_timer_task_exited(&exit_probe->t), "task exit not noticed") ||
+	if (failed(m, runs >= 1, "no expiry ran in the task before it exited") ||
+	    failed(m, rtd_timer_task_exited(&exit_probe->t), "task exit not noticed") ||
 	    failed(m, atomic_read(&exit_probe->runs) == runs, "still running after exit") ||
 	    failed(m, !rtd_timer_active(&exit_probe->t), "still active after exit"))
 		goto out;
@@ -1056,6 +1067,7 @@ static const struct rtd_check checks[] = {
 	{ "task_arm", task_arm_show },
 	{ "task_result", task_result_show },
 	{ "exit_arm", exit_arm_show },
+	{ "exit_runs", exit_runs_show },
 	{ "exit_result", exit_result_show },
 	{ "exited_unbind", exited_unbind_show },
 	{ "hold_bind", hold_bind_show },

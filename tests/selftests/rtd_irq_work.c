@@ -17,6 +17,20 @@ static void run_check(struct __test_metadata *_metadata, const char *name)
 	rtd_run_check(_metadata, "rtd_test_iw", name);
 }
 
+/* The "migrated" total of rtdefer's irq_work statistics, or -1. */
+static long iw_migrated(void)
+{
+	char buf[4096], *p;
+	long queued, run, migrated;
+
+	if (rtd_read_file("/sys/kernel/debug/rtdefer/irq_work/stats", buf, sizeof(buf)) <= 0)
+		return -1;
+	p = strstr(buf, "\ntotal ");
+	if (!p || sscanf(p, "\ntotal %ld %ld %ld", &queued, &run, &migrated) != 3)
+		return -1;
+	return migrated;
+}
+
 FIXTURE(iw) {
 	struct rtd_threads kernel_threads;	/* irq_work/N of the kernel (RT) */
 	struct rtd_threads ours;
@@ -167,10 +181,15 @@ TEST_F(iw, lazy_item_queued_after_the_threads_parked)
  */
 TEST_F(iw, hotplug_callback_syncs_items_stranded_on_the_dead_cpu)
 {
+	long before = iw_migrated();
+
+	ASSERT_LE(0, before);
 	run_check(_metadata, "deadsync_arm");
 	ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "0"));
 	run_check(_metadata, "deadsync_result");
 	ASSERT_EQ(0, rtd_write_file(CPU1_ONLINE, "1"));
+	/* the two stranded items were moved off CPU 1, once each */
+	EXPECT_EQ(before + 2, iw_migrated());
 }
 
 /* The consumer's exit waits for its running callbacks; then rtdefer goes. */

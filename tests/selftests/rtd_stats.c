@@ -201,44 +201,62 @@ TEST_F(st, timer_counts_match)
 	EXPECT_LT(0, t.overruns);
 }
 
-/* rtdefer:* events fire with the right fields; no raw pointers shown. */
-static void check_events(struct __test_metadata *_metadata)
+/*
+ * rtdefer:* events of one facility fire with the right fields while a check
+ * of a test module runs: @want queue, execute_start (with a latency) and
+ * execute_end events for callback @fn of @mod; no raw pointers shown.
+ */
+static void check_events(struct __test_metadata *_metadata, const char *fac,
+			 const char *mod, const char *check, const char *fn, int want)
 {
 	static char buf[1 << 20];
+	char q[192], st[192], en[192], tag[96];
 	int queue = 0, start = 0, end = 0;
 	char *line, *save;
 	long lat;
 
+	snprintf(tag, sizeof(tag), "fn=%s [%s]", fn, mod);
+	snprintf(q, sizeof(q), "rtdefer_queue: facility=%s %s cpu=", fac, tag);
+	snprintf(st, sizeof(st), "rtdefer_execute_start: facility=%s %s", fac, tag);
+	snprintf(en, sizeof(en), "rtdefer_execute_end: facility=%s %s", fac, tag);
 	ASSERT_EQ(0, rtd_write_file(TRACING "trace", ""));
 	ASSERT_EQ(0, rtd_write_file(TRACING "events/rtdefer/enable", "1"));
-	rtd_run_check(_metadata, "rtd_test_iw", "ctx_task");
+	rtd_run_check(_metadata, mod, check);
 	ASSERT_EQ(0, rtd_write_file(TRACING "events/rtdefer/enable", "0"));
 	ASSERT_LT(0, rtd_read_file(TRACING "trace", buf, sizeof(buf)));
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (line[0] == '#' || !strstr(line, "fn=probe_fn"))
+		if (line[0] == '#' || !strstr(line, tag))
 			continue;
 		EXPECT_EQ(NULL, strstr(line, "0xffff")) {
 			TH_LOG("raw pointer in: %s", line);
 		}
-		if (strstr(line, "rtdefer_queue: facility=irq_work fn=probe_fn [rtd_test_iw] cpu="))
+		if (strstr(line, q))
 			queue++;
-		if (strstr(line, "rtdefer_execute_start: facility=irq_work fn=probe_fn") &&
+		if (strstr(line, st) &&
 		    sscanf(strstr(line, "latency_ns="), "latency_ns=%ld", &lat) == 1 && lat > 0)
 			start++;
-		if (strstr(line, "rtdefer_execute_end: facility=irq_work fn=probe_fn"))
+		if (strstr(line, en))
 			end++;
 	}
-	TH_LOG("events for probe_fn: %d queue, %d start, %d end", queue, start, end);
-	EXPECT_EQ(3, queue);
-	EXPECT_EQ(3, start);
-	EXPECT_EQ(3, end);
+	TH_LOG("%s events for %s: %d queue, %d start, %d end", fac, fn, queue, start, end);
+	EXPECT_EQ(want, queue);
+	EXPECT_EQ(want, start);
+	EXPECT_EQ(want, end);
+}
+
+/* irq_work: one item of each kind; BH: two declared items; timers: six. */
+static void check_all_events(struct __test_metadata *_metadata)
+{
+	check_events(_metadata, "irq_work", "rtd_test_iw", "ctx_task", "probe_fn", 3);
+	check_events(_metadata, "bh", "rtd_test_bh", "declared", "decl_fn", 2);
+	check_events(_metadata, "timer", "rtd_test_timer", "ctx", "probe_fn", 6);
 }
 
 TEST_F(st, tracepoints_fire_with_fields)
 {
 	if (access(TRACING "events/rtdefer", F_OK))
 		SKIP(return, "tracefs not mounted");
-	check_events(_metadata);
+	check_all_events(_metadata);
 }
 
 /* The statistics switch reads 1 or 0 and takes exactly that. */
@@ -351,8 +369,10 @@ TEST_F(st, tracepoints_without_stats)
 	if (access(TRACING "events/rtdefer", F_OK))
 		SKIP(return, "tracefs not mounted");
 	ASSERT_EQ(0, rtd_write_file(DBG "enabled", "0"));
-	check_events(_metadata);
+	check_all_events(_metadata);
 	expect_totals(_metadata, "irq_work", 0, 0);
+	expect_totals(_metadata, "bh", 0, 0);
+	expect_totals(_metadata, "timer", 0, 0);
 }
 
 /* scripts/rtdefer-stat prints the same totals as the stats files. */

@@ -125,12 +125,23 @@ TEST_F(tm, bound_task_runs_callback)
 static void child_binds_and_exits(void)
 {
 	char out[64];
+	int i;
 
 	if (rtd_read_file("/sys/kernel/debug/" DIR_ "/exit_arm", out, sizeof(out)) <= 0 ||
 	    strncmp(out, "ok", 2))
 		_exit(1);
-	usleep(10 * 1000);	/* a few expiries in this task first */
-	_exit(0);
+	/*
+	 * An expiry first, run in this task (each read returns to user
+	 * space, where the bound timer's callback runs): up to 60 s.
+	 */
+	for (i = 0; i < 6000; i++) {
+		if (rtd_read_file("/sys/kernel/debug/" DIR_ "/exit_runs", out, sizeof(out)) <= 0)
+			_exit(1);
+		if (atoi(out) > 0)
+			_exit(0);
+		usleep(10 * 1000);
+	}
+	_exit(2);
 }
 
 static void bound_child_exits(struct __test_metadata *_metadata)

@@ -41,3 +41,14 @@ cat "$stage/base.cpio.gz" "$stage/torture.cpio.gz" >"$out/initramfs.cpio.gz"
 
 RTD_CMDLINE=$(rtd_preempt_arg "$id") "$RTD_TOP/tests/vm/run-kernel.sh" \
 	"$(rtd_kroot "$id")/vmlinux" "$out/initramfs.cpio.gz" "$out" "$timeout"
+rc=$?
+# The guest's consumer check reads the kernel's ring, which a long run can
+# wrap past an early report; the serial console keeps every line.
+fail=$(grep -m1 'rtd_torture_consumer: FAIL' "$out/console.log")
+if [ -n "$fail" ]; then
+	echo "not ok rtd_torture.consumer.console # ${fail//#/}" >>"$out/results"
+	rc=1
+else
+	echo "ok rtd_torture.consumer.console" >>"$out/results"
+fi
+exit $rc
