@@ -34,6 +34,7 @@ struct probe {
 	bool thread_ok;		/* ktimers/<cpu>, SCHED_FIFO 1, preemptible */
 	pid_t pid;		/* of the task the callback ran in */
 	unsigned int sleep_ms;
+	struct completion *hold;	/* the callback waits for it, if set */
 	int periods;		/* RESTART this many times */
 	ktime_t period;
 	bool cancel_self;
@@ -67,6 +68,7 @@ static bool in_ktimers_thread(void)
 static enum rtd_timer_restart probe_fn(struct rtd_timer *t)
 {
 	struct probe *p = container_of(t, struct probe, t);
+	struct completion *hold;
 
 	if (ktime_before(hrtimer_cb_get_time(&t->hrt), hrtimer_get_softexpires(&t->hrt)))
 		p->early++;
@@ -75,6 +77,9 @@ static enum rtd_timer_restart probe_fn(struct rtd_timer *t)
 	p->pid = current->pid;
 	if (p->sleep_ms)
 		msleep(p->sleep_ms);
+	hold = READ_ONCE(p->hold);
+	if (hold)
+		wait_for_completion(hold);
 	if (p->cancel_self)
 		p->self_cancel_ret = rtd_timer_cancel(t);
 	atomic_inc(&p->runs);
@@ -365,11 +370,13 @@ out:
 static int one_pending_show(struct seq_file *m, void *v)
 {
 	struct probe *p = probe_new(CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	DECLARE_COMPLETION_ONSTACK(hold);
 	int i;
 
 	if (failed(m, p, "no memory"))
 		goto out;
-	p->sleep_ms = 300;
+	/* the first callback runs until the five expiries below are in */
+	p->hold = &hold;
 	rtd_timer_start(&p->t, ms_to_ktime(1), HRTIMER_MODE_REL);
 	while (!READ_ONCE(p->pid))
 		usleep_range(500, 1000);
@@ -378,7 +385,8 @@ static int one_pending_show(struct seq_file *m, void *v)
 		while (rtd_timer_is_queued(&p->t))
 			usleep_range(500, 1000);
 	}
-	p->sleep_ms = 0;
+	WRITE_ONCE(p->hold, NULL);
+	complete(&hold);
 	if (failed(m, probe_wait(p, 2), "folded expiry never ran"))
 		goto out;
 	msleep(50);
