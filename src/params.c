@@ -126,4 +126,4 @@ module_param_cb(bh_budget_us, &rtd_param_budget_ops,
 MODULE_PARM_DESC(bh_budget_us, "BH work per softirq run, 10..1000000 us (default 2000)");
 module_param_cb(bh_max_restarts, &rtd_param_restarts_ops,
 		&rtd_bh_max_restarts_param, 0444);
-MODULE_PARM_DESC(bh_max_restarts, "BH restarts per softirq run, 1..1000 (default 10)");
+MODULE_PARM_DESC(bh_max_restarts, "BH items per pass of a CPU's pool, 1..1000 (default 10)");
