@@ -17,16 +17,21 @@
  * of a variant and unloads it after; the baseline ("no_driver") is a
  * segment without it.
  *
- * The work spins on local_clock() in chunks of RC_CHUNK_NS. Between chunks
- * the threaded variant calls cond_resched(), as code in a thread that may
- * sleep can: on a kernel without preempt=full that is where a woken
- * SCHED_FIFO task gets the CPU. The softirq variants cannot.
+ * The work busy-waits with udelay() in chunks of RC_CHUNK_US. Between
+ * chunks the threaded variant calls cond_resched(), as code in a thread
+ * that may sleep can: on a kernel without preempt=full that is where a
+ * woken SCHED_FIFO task gets the CPU. The softirq variants cannot. Not a
+ * spin on local_clock(): with an unstable TSC (a loaded host makes the
+ * clocksource watchdog mark it so) local_clock() stops one tick past the
+ * CPU's last tick, and a softirq entered from idle, tick stopped, spun
+ * forever (a 6.1 smoke boot: RCU stall in this function).
  *
  * Counters (debugfs rtd_cyclic/stats): timer expiries, bottom halves
  * queued, refused (the previous one still pending), run, and the time they
  * spent.
  */
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/hrtimer.h>
 #include <linux/interrupt.h>
 #include <linux/module.h>
@@ -37,7 +42,7 @@
 #include <rtdefer/rtdefer.h>
 #include <compat/compat.h>
 
-#define RC_CHUNK_NS	(10 * NSEC_PER_USEC)
+#define RC_CHUNK_US	10
 #define RC_MODE		HRTIMER_MODE_REL_PINNED_HARD
 
 enum rc_variant { RC_TASKLET, RC_RTD_IRQ_WORK, RC_RTD_BH };
@@ -85,13 +90,11 @@ static struct {
 /* The bottom half: work_us of busy CPU, in chunks. */
 static void rc_work_fn(bool may_sleep)
 {
-	u64 start = local_clock(), chunk;
-	unsigned int i, n = DIV_ROUND_UP(rc_work_us * NSEC_PER_USEC, RC_CHUNK_NS);
+	u64 start = local_clock();
+	unsigned int i, n = DIV_ROUND_UP(rc_work_us, RC_CHUNK_US);
 
 	for (i = 0; i < n; i++) {
-		chunk = local_clock();
-		while (local_clock() - chunk < RC_CHUNK_NS)
-			cpu_relax();
+		udelay(RC_CHUNK_US);
 		if (may_sleep)
 			cond_resched();
 	}
