@@ -7,8 +7,12 @@
  */
 #include <linux/atomic.h>
 #include <linux/delay.h>
+#include <linux/hrtimer.h>
+#include <linux/interrupt.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <rtdefer/rtdefer.h>
+#include <compat/compat.h>
 
 #include "rtd_check.h"
 
@@ -117,6 +121,128 @@ out:
 	return 0;
 }
 
+/*
+ * The same waits from the other atomic contexts, where the thread that
+ * would run the item cannot run either: a hardirq (a HARD hrtimer's
+ * callback), a softirq (a tasklet), and a raw spinlock held with
+ * interrupts on (detected on kernels that count preemption only; a
+ * spinlock_t sleeps on PREEMPT_RT, where waiting under it is allowed).
+ * They return at once: the cancel as rtd_timer_try_to_cancel() would.
+ */
+struct actx {
+	struct rtd_irq_work iw;
+	int ret[2];
+	bool done;
+};
+
+static struct actx *actx_cur;
+static struct rtd_timer actx_timer;	/* not on the stack: debug objects */
+static DEFINE_RAW_SPINLOCK(actx_lock);
+
+static void actx_body(void)
+{
+	struct actx *a = actx_cur;
+
+	rtd_irq_work_queue(&a->iw);
+	rtd_irq_work_sync(&a->iw);
+	a->ret[0] = rtd_timer_cancel(&actx_timer);
+	a->ret[1] = rtd_timer_cancel(&actx_timer);
+	/* pairs with the acquire in actx_wait() */
+	smp_store_release(&a->done, true);
+}
+
+static enum hrtimer_restart actx_hrtimer_fn(struct hrtimer *t)
+{
+	actx_body();
+	return HRTIMER_NORESTART;
+}
+
+static void actx_tasklet_fn(unsigned long data)
+{
+	actx_body();
+}
+
+static DECLARE_TASKLET_OLD(actx_tasklet, actx_tasklet_fn);
+
+static bool actx_wait(struct actx *a)
+{
+	int i;
+
+	/* pairs with the release in actx_body() */
+	for (i = 0; i < 10000 && !smp_load_acquire(&a->done); i++)
+		usleep_range(500, 1000);
+	/* pairs with the release in actx_body() */
+	return smp_load_acquire(&a->done);
+}
+
+static void actx_trigger(int how)
+{
+	struct hrtimer t;
+
+	switch (how) {
+	case 0:
+		rtd_hrtimer_setup_on_stack(&t, actx_hrtimer_fn, CLOCK_MONOTONIC,
+					   HRTIMER_MODE_REL_HARD);
+		hrtimer_start(&t, ns_to_ktime(1000), HRTIMER_MODE_REL_HARD);
+		actx_wait(actx_cur);
+		hrtimer_cancel(&t);
+		destroy_hrtimer_on_stack(&t);
+		break;
+	case 1:
+		tasklet_schedule(&actx_tasklet);
+		actx_wait(actx_cur);
+		break;
+	default:
+		raw_spin_lock(&actx_lock);
+		actx_body();
+		raw_spin_unlock(&actx_lock);
+	}
+}
+
+static int actx_show(struct seq_file *m, int how)
+{
+	struct actx a = {};
+
+	atomic_set(&runs, 0);
+	rtd_init_irq_work(&a.iw, iw_fn);
+	rtd_timer_init(&actx_timer, t_fn, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	rtd_timer_start(&actx_timer, ms_to_ktime(60000), HRTIMER_MODE_REL);
+	actx_cur = &a;
+	actx_trigger(how);
+	/* pairs with the release in actx_body() */
+	if (failed(m, smp_load_acquire(&a.done), "the context never ran the calls") ||
+	    failed(m, a.ret[0] == 1 && a.ret[1] == 0, "timer cancel said %d then %d",
+		   a.ret[0], a.ret[1]) ||
+	    failed(m, !rtd_timer_active(&actx_timer), "timer still active"))
+		goto out;
+	rtd_irq_work_sync(&a.iw);
+	if (!failed(m, atomic_read(&runs) == 1, "irq_work ran %d times", atomic_read(&runs)))
+		seq_puts(m, "ok\n");
+out:
+	rtd_timer_cancel(&actx_timer);
+	rtd_irq_work_sync(&a.iw);
+	return 0;
+}
+
+static int atomic_hardirq_show(struct seq_file *m, void *v)
+{
+	return actx_show(m, 0);
+}
+
+static int atomic_softirq_show(struct seq_file *m, void *v)
+{
+	return actx_show(m, 1);
+}
+
+static int atomic_spinlock_show(struct seq_file *m, void *v)
+{
+	if (!IS_ENABLED(CONFIG_PREEMPT_COUNT)) {
+		seq_puts(m, "skip: this kernel does not count preemption: a spinlock is not seen\n");
+		return 0;
+	}
+	return actx_show(m, 2);
+}
+
 /* Destroying a queue with items pending or waiting: they run first. */
 static int destroy_show(struct seq_file *m, void *v)
 {
@@ -193,6 +319,9 @@ static int double_init_show(struct seq_file *m, void *v)
 static const struct rtd_check checks[] = {
 	{ "uninit", uninit_show },
 	{ "atomic", atomic_show },
+	{ "atomic_hardirq", atomic_hardirq_show },
+	{ "atomic_softirq", atomic_softirq_show },
+	{ "atomic_spinlock", atomic_spinlock_show },
 	{ "destroy", destroy_show },
 	{ "double_init", double_init_show },
 };
@@ -208,6 +337,7 @@ static int __init rtd_test_misuse_init(void)
 static void __exit rtd_test_misuse_exit(void)
 {
 	debugfs_remove_recursive(dir);
+	tasklet_kill(&actx_tasklet);
 }
 
 module_init(rtd_test_misuse_init);

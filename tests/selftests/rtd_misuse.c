@@ -79,6 +79,39 @@ TEST_F(mis, waiting_from_atomic_context)
 	reported_once(_metadata, self->marker, "API misuse: rtd_destroy_workqueue(");
 }
 
+/* The same from hardirq, softirq and under a spinlock: reported, no wait. */
+static void waiting_in(struct __test_metadata *_metadata, const char *marker,
+		       const char *check)
+{
+	char path[160], out[256];
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/" DIR_ "/%s", check);
+	ASSERT_LT(0, rtd_read_file(path, out, sizeof(out)));
+	if (!strncmp(out, "skip: ", 6)) {
+		out[strcspn(out, "\n")] = '\0';
+		SKIP(return, "%s", out + 6);
+	}
+	TH_LOG("%s: %s", check, out);
+	EXPECT_EQ(0, strncmp(out, "ok", 2));
+	reported_once(_metadata, marker, "API misuse: rtd_irq_work_sync(");
+	reported_once(_metadata, marker, "API misuse: rtd_timer_cancel(");
+}
+
+TEST_F(mis, waiting_from_hardirq)
+{
+	waiting_in(_metadata, self->marker, "atomic_hardirq");
+}
+
+TEST_F(mis, waiting_from_softirq)
+{
+	waiting_in(_metadata, self->marker, "atomic_softirq");
+}
+
+TEST_F(mis, waiting_under_a_spinlock)
+{
+	waiting_in(_metadata, self->marker, "atomic_spinlock");
+}
+
 TEST_F(mis, destroying_a_queue_with_pending_work)
 {
 	rtd_run_check(_metadata, DIR_, "destroy");
