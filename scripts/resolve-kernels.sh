@@ -49,7 +49,9 @@ trap 'rm -f "$INDEX" "$INDEX".*' EXIT
 series_lines() { awk '!/^#/ && NF && $1 != "variant"' "$RTD_CONF"; }
 
 # build_index: "suite package version sha256" for every linux-* package of
-# every Packages index in the lists directory.
+# every Packages index in the lists directory; a package built for arm64 is
+# named PACKAGE:arm64 (amd64 and architecture-independent ones by their
+# name alone), as kernels.conf names them.
 build_index() {
 	local f suite
 	for f in "$LISTS"/*_Packages*; do
@@ -57,10 +59,16 @@ build_index() {
 		suite=${f##*_dists_}
 		suite=${suite%%_*}
 		/usr/lib/apt/apt-helper cat-file "$f" | awk -v s="$suite" '
+			function out() {
+				if (p ~ /^linux-/ && (a == "amd64" || a == "all")) print s, p, v, h
+				else if (p ~ /^linux-/ && a == "arm64") print s, p ":arm64", v, h
+				p = v = h = a = ""
+			}
 			/^Package: / { p = $2 } /^Version: / { v = $2 } /^SHA256: / { h = $2 }
-			/^$/ { if (p ~ /^linux-/) print s, p, v, h; p = v = h = "" }
-			END { if (p ~ /^linux-/) print s, p, v, h }'
-	done >"$INDEX"
+			/^Architecture: / { a = $2 }
+			/^$/ { out() }
+			END { out() }'
+	done | sort -u >"$INDEX"
 	[ -s "$INDEX" ] || rtd_die "no kernel packages in the archive index ($LISTS)"
 }
 
@@ -314,7 +322,7 @@ main() {
 	fi
 	if [ -z "$LISTS" ]; then
 		rtd_apt_setup
-		LISTS=$RTD_CACHE/apt/lists
+		LISTS=$RTD_APT_DIR/lists
 	fi
 	build_index
 	OUT=$RTD_RESOLVED
