@@ -23,7 +23,8 @@ xz-utils file gcc-12 make libelf-dev libssl-dev bc kmod perl"
 
 # bench_kernel ID: build, then boot BOOTS times; a boot that passed gets "ok".
 bench_kernel() {
-	local id=$1 kb=$OUT/k/$1 b dir failed=0
+	local id=$1 kb b dir failed=0
+	kb=$OUT/k/$(rtd_id_dir "$1")
 	rtd_log "$id: building"
 	"$RTD_TOP/tests/build-kernel.sh" "$id" "$kb" 2>"$OUT/$id.build.err" ||
 		{ cat "$OUT/$id.build.err" >&2; return 1; }

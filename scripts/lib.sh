@@ -143,6 +143,10 @@ rtd_kernel_field() {
 		END { exit !found }' "$RTD_RESOLVED"
 }
 
+# rtd_id_dir ID: an entry's name as a directory name (kbuild refuses a
+# module directory whose path holds a ':', as in arm64:6.12).
+rtd_id_dir() { printf '%s\n' "${1//:/-}"; }
+
 # rtd_kernel_arch ID: the architecture of a matrix entry, arm64 or x86_64
 # (arm64 series are the ones whose key starts with "arm64:").
 rtd_kernel_arch() {

@@ -23,7 +23,8 @@ JOBS=${RTD_JOBS:-1}
 OUT=$RTD_TOP/build/torture
 
 one() {
-	local id=$1 kb=$OUT/k/$1 out=$OUT/$1
+	local id=$1 kb out=$OUT/$1
+	kb=$OUT/k/$(rtd_id_dir "$1")
 	rm -rf "$out"
 	mkdir -p "$out"
 	if ! "$RTD_TOP/tests/build-kernel.sh" "$id" "$kb" 2>"$out/build.err"; then

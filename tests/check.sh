@@ -157,7 +157,8 @@ prepare_kernel() {
 }
 
 run_kernel() {
-	local id=$1 kb=$BUILD/k/$1 out=$RESULTS/$1
+	local id=$1 kb out=$RESULTS/$1
+	kb=$BUILD/k/$(rtd_id_dir "$1")
 	rm -rf "$out"
 	mkdir -p "$out"
 	prepare_kernel "$id" "$kb" "$out" || return
@@ -186,13 +187,13 @@ run_variant() {
 	mkdir -p "$out"
 	case " $KERNELS " in
 	*" $base "*)
-		kb=$BUILD/k/$base
+		kb=$BUILD/k/$(rtd_id_dir "$base")
 		wait_ready "$kb"
 		[ "$(cat "$kb.ready")" = ok ] ||
 			{ record "$id" build "not ok" "$base was not built"; return; }
 		;;
 	*)
-		kb=$BUILD/k/$id
+		kb=$BUILD/k/$(rtd_id_dir "$id")
 		prepare_kernel "$id" "$kb" "$out" || return
 		;;
 	esac
@@ -262,7 +263,7 @@ bench_csv_check() {
 # never timing.
 bench_smoke() {
 	local id=$1 out=$RESULTS/$1/bench
-	"$RTD_TOP/scripts/bench-boot.sh" "$id" "$BUILD/k/$id" "$out" smoke 240 \
+	"$RTD_TOP/scripts/bench-boot.sh" "$id" "$BUILD/k/$(rtd_id_dir "$id")" "$out" smoke 240 \
 		>"$out.log" 2>&1
 	[ -f "$out/results" ] || { record "$id" bench:boot "not ok" "see $out.log"; return; }
 	record_results "$id" "$out/results" bench:
