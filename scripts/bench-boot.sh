@@ -29,7 +29,7 @@ trap 'rm -rf "$stage"' EXIT
 # The hog and the checker ride in a second cpio archive appended to the
 # one tests/vm/mkinitramfs.sh builds (the kernel unpacks both).
 mkdir -p "$stage/rtd/bench"
-gcc -static -O2 -Wall -Wextra -Werror -I"$RTD_TOP/tests/selftests" \
+rtd_guest_cc "$(rtd_kernel_arch "$id")" -I"$RTD_TOP/tests/selftests" \
 	-o "$stage/rtd/bench/rtd_hog" "$RTD_TOP/bench/guest/rtd_hog.c" ||
 	rtd_die "cannot build rtd_hog"
 cp "$RTD_TOP/bench/csv-check.awk" "$stage/rtd/bench/"

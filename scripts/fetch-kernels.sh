@@ -116,10 +116,14 @@ main() {
 		unpack_kernel "$id"
 	done
 	unpack_ksrc
+	# the chroots the builds need, made now (before builds run in
+	# parallel): trixie, and trixie-arm64 for arm64 7.x kernels
 	for id in $ids; do
-		if [ "$(rtd_kernel_field "$id" build)" = trixie ]; then
+		[ "$(rtd_kernel_field "$id" build)" = trixie ] || continue
+		if [ "$(rtd_kernel_arch "$id")" = arm64 ]; then
+			"$RTD_TOP/scripts/chroot.sh" trixie-arm64
+		else
 			"$RTD_TOP/scripts/trixie-chroot.sh"
-			break
 		fi
 	done
 }

@@ -25,7 +25,7 @@ set -uo pipefail
 vmlinux=$1 initrd=$2 out=$3 timeout=${4:-300}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 mkdir -p "$out"
-rm -f "$out"/{console.log,ktap.log,qemu.log,results}
+rm -f "$out"/{console.log,ktap.log,qemu.log,results,boot-modules.cpio.gz,initrd.cpio.gz}
 
 # The kernel's architecture: an arm64 Image carries "ARM\x64" at offset 56
 # (scripts/fetch-kernels.sh unpacks an arm64 kernel as its Image), anything
@@ -111,6 +111,20 @@ pick_accel() {
 	# 6.12); one host thread for all vCPUs removes that race.
 	echo tcg,thread=single
 }
+
+# arm64: a kernel that builds the virtio console (the KTAP's port) or
+# virtio-pci as modules (6.1) gets them from its own package, loaded by
+# /init first (tests/vm/boot-modules.sh), in an archive appended to the
+# initramfs
+if [ $arch = arm64 ]; then
+	kroot=$(dirname "$vmlinux")
+	"$top/tests/vm/boot-modules.sh" "$kroot" "$(basename "$kroot")" "$out/boot-modules.cpio.gz" \
+		virtio_pci virtio_console || exit 1
+	if [ -f "$out/boot-modules.cpio.gz" ]; then
+		cat "$initrd" "$out/boot-modules.cpio.gz" >"$out/initrd.cpio.gz"
+		initrd=$out/initrd.cpio.gz
+	fi
+fi
 
 accel=$(pick_accel)
 echo "accel: $accel" >"$out/qemu.log"
