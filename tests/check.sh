@@ -326,15 +326,15 @@ release() {
 
 report() {
 	local id p f s
-	printf '\n%-10s %-40s %7s %7s %7s\n' kernel release passed failed skipped
+	printf '\n%-13s %-40s %7s %7s %7s\n' kernel release passed failed skipped
 	for id in - $KERNELS; do
 		p=$(awk -F'\t' -v k="$id" '$1 == k && $3 == "ok"' "$SUMMARY" | wc -l)
 		f=$(awk -F'\t' -v k="$id" '$1 == k && $3 == "not ok"' "$SUMMARY" | wc -l)
 		s=$(awk -F'\t' -v k="$id" '$1 == k && $3 == "skip"' "$SUMMARY" | wc -l)
 		if [ "$id" = - ]; then
-			printf '%-10s %-40s %7d %7d %7d\n' static "checkpatch, kernel-doc, ..." "$p" "$f" "$s"
+			printf '%-13s %-40s %7d %7d %7d\n' static "checkpatch, kernel-doc, ..." "$p" "$f" "$s"
 		else
-			printf '%-10s %-40s %7d %7d %7d\n' "$id" "$(release "$id")" "$p" "$f" "$s"
+			printf '%-13s %-40s %7d %7d %7d\n' "$id" "$(release "$id")" "$p" "$f" "$s"
 		fi
 	done
 	awk -F'\t' '$3 == "not ok" { printf "FAILED %s %s %s\n", $1, $2, $4 }' "$SUMMARY"
