@@ -15,7 +15,8 @@ set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
 OUT=$RTD_TOP/build/bench
-KERNELS=$("$RTD_TOP/scripts/resolve-kernels.sh" ${KERNELS:-}) || exit 1
+# by default the x86 entries of make check's default matrix
+KERNELS=$("$RTD_TOP/scripts/resolve-kernels.sh" ${KERNELS:---arch x86_64}) || exit 1
 BOOTS=${BOOTS:-1}
 TIMEOUT=${RTD_BENCH_TIMEOUT:-1500}
 DEPS="qemu-system-x86 busybox-static cpio gnuplot-nox debootstrap dwarves zstd
