@@ -6,7 +6,8 @@
 #   sudo make dkms       install through DKMS for the running kernel, load it
 #   make uninstall       remove what install or dkms put in place
 #   make check           build and test on the kernel matrix in QEMU guests
-#                        (KERNELS="6.1 7.3+full" for a subset)
+#                        (KERNELS="6.1 7.3+full" for a subset; ARCH=arm64
+#                        for every arm64 kernel)
 #   make kernels-update  lock the newest kernels of each series
 #                        (scripts/kernels.lock, the README's table)
 #   make demo            boot a stock kernel in QEMU with rtdefer and show it

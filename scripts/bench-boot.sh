@@ -31,7 +31,10 @@ esac
 # one round of one second (the CSV's shape only); "full" leaves it out.
 cyc_rounds=0 cyc_secs=0 bench_mod=$kb/bench/rtd_bench.ko bench_prog=$RTD_TOP/bench/guest/rtd_bench
 case $mode in
-smoke) cyc_rounds=1 cyc_secs=1 ;;
+smoke)
+	# cyclictest is fetched for amd64 only (bench/cyclic-fetch.sh)
+	[ "$(rtd_kernel_arch "$id")" != x86_64 ] || cyc_rounds=1 cyc_secs=1
+	;;
 cyclic)
 	cyc_rounds=${RTD_CYCLIC_ROUNDS:-5} cyc_secs=${RTD_CYCLIC_SECS:-4} bench_mod='' bench_prog=''
 	[ "${RTD_CYCLIC_ICOUNT:-1}" = 0 ] || export RTD_TCG_ICOUNT="shift=0,sleep=off"
@@ -45,7 +48,7 @@ trap 'rm -rf "$stage"' EXIT
 # The hog and the checker ride in a second cpio archive appended to the
 # one tests/vm/mkinitramfs.sh builds (the kernel unpacks both).
 mkdir -p "$stage/rtd/bench"
-gcc -static -O2 -Wall -Wextra -Werror -I"$RTD_TOP/tests/selftests" \
+rtd_guest_cc "$(rtd_kernel_arch "$id")" -I"$RTD_TOP/tests/selftests" \
 	-o "$stage/rtd/bench/rtd_hog" "$RTD_TOP/bench/guest/rtd_hog.c" ||
 	rtd_die "cannot build rtd_hog"
 cp "$RTD_TOP/bench/csv-check.awk" "$stage/rtd/bench/"

@@ -16,7 +16,8 @@ set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
 OUT=$RTD_TOP/build/bench
-KERNELS=$("$RTD_TOP/scripts/resolve-kernels.sh" ${KERNELS:-}) || exit 1
+# by default the x86 entries of make check's default matrix
+KERNELS=$("$RTD_TOP/scripts/resolve-kernels.sh" ${KERNELS:---arch x86_64}) || exit 1
 BOOTS=${BOOTS:-3}
 TIMEOUT=${RTD_BENCH_TIMEOUT:-1500}
 DEPS="qemu-system-x86 busybox-static cpio gnuplot-nox debootstrap dwarves zstd
@@ -39,7 +40,8 @@ cyclic_boot() {
 
 # bench_kernel ID: build, then boot BOOTS times; a boot that passed gets "ok".
 bench_kernel() {
-	local id=$1 kb=$OUT/k/$1 b dir failed=0
+	local id=$1 kb b dir failed=0
+	kb=$OUT/k/$(rtd_id_dir "$1")
 	rtd_log "$id: building"
 	"$RTD_TOP/tests/build-kernel.sh" "$id" "$kb" 2>"$OUT/$id.build.err" ||
 		{ cat "$OUT/$id.build.err" >&2; return 1; }

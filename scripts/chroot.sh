@@ -8,7 +8,11 @@
 # changes:
 #   trixie         gcc-14 and kbuild's needs: builds modules for 7.x kernels,
 #                  whose kbuild tools need glibc >= 2.38 (trixie-chroot.sh)
+#   trixie-arm64   the same plus trixie's aarch64 cross compiler (gcc-14):
+#                  modules for arm64 7.x kernels
 #   trixie-dkms    the same plus trixie's dkms: DKMS builds for 7.x kernels
+#   trixie-dkms-arm64  trixie-dkms plus the aarch64 cross compiler: DKMS
+#                  builds (cross) for arm64 7.x kernels
 #   trixie-kbuild  the same plus what a whole kernel build needs (flex, bison,
 #                  libelf-dev, libssl-dev, ...): scripts/build-debug-kernel.sh
 #   bookworm-dkms  bookworm with dkms and openssl: rtdefer-dkms's package
@@ -29,11 +33,13 @@ source "$(dirname "$0")/lib.sh"
 TRIXIE_PKGS=gcc-14,make,libc6-dev,libelf1t64,libssl3t64,dwarves,bc,kmod
 case ${1:-} in
 trixie) SUITE=trixie PKGS=$TRIXIE_PKGS ;;
+trixie-arm64) SUITE=trixie PKGS=$TRIXIE_PKGS,gcc-14-aarch64-linux-gnu ;;
 trixie-dkms) SUITE=trixie PKGS=$TRIXIE_PKGS,dkms ;;
+trixie-dkms-arm64) SUITE=trixie PKGS=$TRIXIE_PKGS,dkms,gcc-14-aarch64-linux-gnu ;;
 trixie-kbuild) SUITE=trixie PKGS=$TRIXIE_PKGS,flex,bison,libelf-dev,libssl-dev,cpio,python3,xz-utils ;;
 bookworm-dkms) SUITE=bookworm PKGS=dkms,gcc-12,make,libc6-dev,libelf1,libssl3,openssl,kmod,xz-utils,dwarves,bc ;;
 forky-herd) SUITE=forky PKGS=herdtools7 ;;
-*) rtd_die "usage: $0 trixie|trixie-dkms|trixie-kbuild|bookworm-dkms|forky-herd [run [--overlay DIR] CMD...]" ;;
+*) rtd_die "usage: $0 trixie|trixie-arm64|trixie-dkms|trixie-dkms-arm64|trixie-kbuild|bookworm-dkms|forky-herd [run [--overlay DIR] CMD...]" ;;
 esac
 NAME=$1
 DIR=$(rtd_chroot_dir "$NAME")

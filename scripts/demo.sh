@@ -8,7 +8,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 id=$("$RTD_TOP/scripts/resolve-kernels.sh" "${1:-6.12}") || exit 1
 out=$RTD_TOP/build/demo/$id
-kb=$RTD_TOP/build/k/$id
+kb=$RTD_TOP/build/k/$(rtd_id_dir "$id")
 
 "$RTD_TOP/scripts/fetch-kernels.sh" "$id"
 "$RTD_TOP/tests/build-kernel.sh" "$id" "$kb"

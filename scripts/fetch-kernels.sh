@@ -33,7 +33,8 @@ build_kernel() {
 	rtd_log "$id: $kver ready ($(cat "$dir/checkers"))"
 }
 
-# unpack_kernel ID: image, headers and kbuild in one root, vmlinux beside.
+# unpack_kernel ID: image, headers and kbuild in one root, vmlinux beside
+# (on arm64 the uncompressed Image, which QEMU boots).
 unpack_kernel() {
 	local id=$1 root kver spec stamp tmp deb img
 	case ,$(rtd_kernel_field "$id" flags), in
@@ -65,7 +66,12 @@ unpack_kernel() {
 	img=$tmp/boot/vmlinuz-$kver
 	[ -f "$img" ] || img=$tmp/usr/lib/modules/$kver/vmlinuz
 	[ -f "$img" ] || rtd_die "$id: no kernel image in the packages"
-	"$RTD_TOP/scripts/extract-vmlinux.sh" "$img" "$tmp/vmlinux"
+	# vmlinux: what QEMU boots (an x86 ELF kernel, an arm64 Image)
+	if [ "$(rtd_kernel_arch "$id")" = arm64 ]; then
+		"$RTD_TOP/scripts/extract-vmlinux.sh" --arm64 "$img" "$tmp/vmlinux"
+	else
+		"$RTD_TOP/scripts/extract-vmlinux.sh" "$img" "$tmp/vmlinux"
+	fi
 	printf '%s\n' "$stamp" >"$tmp/.complete"
 	rm -rf "$root"
 	mv "$tmp" "$root"
@@ -110,10 +116,14 @@ main() {
 		unpack_kernel "$id"
 	done
 	unpack_ksrc
+	# the chroots the builds need, made now (before builds run in
+	# parallel): trixie, and trixie-arm64 for arm64 7.x kernels
 	for id in $ids; do
-		if [ "$(rtd_kernel_field "$id" build)" = trixie ]; then
+		[ "$(rtd_kernel_field "$id" build)" = trixie ] || continue
+		if [ "$(rtd_kernel_arch "$id")" = arm64 ]; then
+			"$RTD_TOP/scripts/chroot.sh" trixie-arm64
+		else
 			"$RTD_TOP/scripts/trixie-chroot.sh"
-			break
 		fi
 	done
 }

@@ -59,7 +59,8 @@ rtd_deb_field() {
 	rtd_apt_cache show "$1" 2>/dev/null | awk -v f="$2:" '$1 == f { print $2; exit }'
 }
 
-# rtd_fetch_deb PKG=VER: print the path of a verified .deb in the cache.
+# rtd_fetch_deb PKG[:ARCH]=VER: print the path of a verified .deb in the
+# cache (PKG:arm64 for a package of the foreign architecture).
 rtd_fetch_deb() {
 	local spec=$1 pkg=${1%%=*} ver=${1#*=} sum file newest
 	sum=$(rtd_deb_field "$spec" SHA256)
@@ -67,7 +68,7 @@ rtd_fetch_deb() {
 		newest=$(rtd_apt_cache policy "$pkg" 2>/dev/null | awk '/Candidate:/ { print $2 }')
 		rtd_die "$spec is not in the archive any more (newest: ${newest:-none})"
 	fi
-	file=$RTD_CACHE/debs/${pkg}_${ver//:/%3a}_$(rtd_deb_field "$spec" Architecture).deb
+	file=$RTD_CACHE/debs/${pkg%%:*}_${ver//:/%3a}_$(rtd_deb_field "$spec" Architecture).deb
 	if [ -f "$file" ] && [ "$(sha256sum <"$file" | cut -d' ' -f1)" != "$sum" ]; then
 		rtd_log "cached $(basename "$file") is corrupt or partial: fetching it again"
 		rm -f "$file"
@@ -82,19 +83,24 @@ rtd_fetch_deb() {
 	printf '%s\n' "$file"
 }
 
-# Private apt state: lists, caches and sources of our own under $RTD_CACHE/apt.
+# Private apt state: lists, caches and sources of our own under
+# $RTD_APT_DIR. Its indexes cover amd64 (the host: kbuild's tools, the
+# x86 kernels) and arm64 (the arm64 kernels and what their guests run);
+# arm64 packages are named PKG:arm64.
+RTD_APT_DIR=$RTD_CACHE/apt-amd64+arm64
 rtd_apt_opts() {
-	local d=$RTD_CACHE/apt
+	local d=$RTD_APT_DIR
 	printf '%s\n' -o "Dir::Etc::SourceList=$d/sources.list" \
 		-o Dir::Etc::SourceParts=/dev/null -o "Dir::State::Lists=$d/lists" \
 		-o "Dir::Cache=$d/cache" -o Dir::State::status=/dev/null \
-		-o APT::Architecture=amd64 -o APT::Sandbox::User=root
+		-o APT::Architecture=amd64 -o APT::Architectures::=amd64 \
+		-o APT::Architectures::=arm64 -o APT::Sandbox::User=root
 }
 
 # rtd_apt_setup: write our sources list for every suite the matrix needs
 # (plus bookworm for linux-source) and refresh it when older than a day.
 rtd_apt_setup() {
-	local d=$RTD_CACHE/apt main sec suites s list
+	local d=$RTD_APT_DIR main sec suites s list
 	mkdir -p "$d/lists/partial" "$d/cache/archives/partial"
 	main=$(rtd_mirror main) || exit 1
 	sec=$(rtd_mirror security) || exit 1
@@ -137,6 +143,31 @@ rtd_kernel_field() {
 		END { exit !found }' "$RTD_RESOLVED"
 }
 
+# rtd_id_dir ID: an entry's name as a directory name (kbuild refuses a
+# module directory whose path holds a ':', as in arm64:6.12).
+rtd_id_dir() { printf '%s\n' "${1//:/-}"; }
+
+# rtd_kernel_arch ID: the architecture of a matrix entry, arm64 or x86_64
+# (arm64 series are the ones whose key starts with "arm64:").
+rtd_kernel_arch() {
+	local series
+	series=$(rtd_kernel_field "$1" series) || return 1
+	case $series in
+	arm64:*) echo arm64 ;;
+	*) echo x86_64 ;;
+	esac
+}
+
+# rtd_elf_arch FILE: arm64 or x86_64, what an ELF file (a module, a
+# program) was built for.
+rtd_elf_arch() {
+	case $(od -An -tx1 -j18 -N2 "$1" | tr -d ' ') in
+	b700) echo arm64 ;;
+	3e00) echo x86_64 ;;
+	*) rtd_log "$1: not an x86_64 or arm64 ELF file"; return 1 ;;
+	esac
+}
+
 # rtd_preempt_arg ID: the kernel parameter a preemption-model variant boots
 # with (nothing for a series' own entry).
 rtd_preempt_arg() {
@@ -154,6 +185,45 @@ rtd_wait_slot() {
 	while [ "$(jobs -rp | wc -l)" -ge "$1" ]; do
 		wait -n
 	done
+}
+
+# What an arm64 entry needs on this machine: QEMU for arm64 and the cross
+# compiler and C library for the modules and the static guest programs
+# (7.x kernels build their modules with trixie's gcc-14 cross compiler,
+# inside the trixie-arm64 chroot).
+RTD_ARM64_DEPS="qemu-system-arm gcc-12-aarch64-linux-gnu libc6-dev-arm64-cross"
+
+# rtd_guest_cc ARCH ARG...: compile a static program for a guest of ARCH
+# (x86_64 or arm64); ARG... are the compiler's other arguments.
+rtd_guest_cc() {
+	local cc=gcc
+	[ "$1" = arm64 ] && cc=aarch64-linux-gnu-gcc-12
+	shift
+	"$cc" -static -O2 -Wall -Wextra -Werror "$@"
+}
+
+# rtd_guest_busybox ARCH: the path of a static busybox for a guest of ARCH:
+# the machine's own (busybox-static) for x86_64; for arm64, the one of
+# bookworm's busybox-static:arm64, unpacked (never installed) into the cache.
+rtd_guest_busybox() {
+	local ver deb dir
+	if [ "$1" != arm64 ]; then
+		command -v busybox || rtd_die "busybox-static is not installed"
+		return
+	fi
+	rtd_apt_setup
+	ver=$(rtd_apt_cache policy busybox-static:arm64 | awk '/Candidate:/ { print $2 }')
+	[ -n "$ver" ] && [ "$ver" != "(none)" ] || rtd_die "busybox-static:arm64 not found"
+	dir=$RTD_CACHE/guest-busybox/arm64-${ver//:/%3a}
+	if [ ! -x "$dir/bin/busybox" ]; then
+		deb=$(rtd_fetch_deb "busybox-static:arm64=$ver") || return 1
+		rm -rf "$dir.partial"
+		mkdir -p "$dir.partial"
+		dpkg-deb -x "$deb" "$dir.partial" || rtd_die "cannot unpack $deb"
+		rm -rf "$dir"
+		mv "$dir.partial" "$dir"
+	fi
+	printf '%s\n' "$dir/bin/busybox"
 }
 
 # Where a kernel of the matrix is unpacked: image, headers and kbuild in one

@@ -23,6 +23,9 @@
 #                 newest complete sets: make kernels-update
 #   --table       print the README's kernel table for the lock, nothing else
 #   --readme      write that table into README.md, between its markers
+#   --arch ARCH   with no ID: every entry of ARCH (arm64: the series whose
+#                 key starts with "arm64:", optional ones included, not the
+#                 canaries; x86_64: the default x86 entries)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -30,8 +33,10 @@ LISTS=
 LOCK=$RTD_LOCK
 UPDATE=0
 TABLE=0
+ARCH_WANT=
 while [ $# -gt 0 ]; do
 	case $1 in
+	--arch) ARCH_WANT=$2; shift 2 ;;
 	--lists) LISTS=$2; shift 2 ;;
 	--lock) LOCK=$2; shift 2 ;;
 	--update) UPDATE=1; shift ;;
@@ -49,7 +54,9 @@ trap 'rm -f "$INDEX" "$INDEX".*' EXIT
 series_lines() { awk '!/^#/ && NF && $1 != "variant"' "$RTD_CONF"; }
 
 # build_index: "suite package version sha256" for every linux-* package of
-# every Packages index in the lists directory.
+# every Packages index in the lists directory; a package built for arm64 is
+# named PACKAGE:arm64 (amd64 and architecture-independent ones by their
+# name alone), as kernels.conf names them.
 build_index() {
 	local f suite
 	for f in "$LISTS"/*_Packages*; do
@@ -57,10 +64,16 @@ build_index() {
 		suite=${f##*_dists_}
 		suite=${suite%%_*}
 		/usr/lib/apt/apt-helper cat-file "$f" | awk -v s="$suite" '
+			function out() {
+				if (p ~ /^linux-/ && (a == "amd64" || a == "all")) print s, p, v, h
+				else if (p ~ /^linux-/ && a == "arm64") print s, p ":arm64", v, h
+				p = v = h = a = ""
+			}
 			/^Package: / { p = $2 } /^Version: / { v = $2 } /^SHA256: / { h = $2 }
-			/^$/ { if (p ~ /^linux-/) print s, p, v, h; p = v = h = "" }
-			END { if (p ~ /^linux-/) print s, p, v, h }'
-	done >"$INDEX"
+			/^Architecture: / { a = $2 }
+			/^$/ { out() }
+			END { out() }'
+	done | sort -u >"$INDEX"
 	[ -s "$INDEX" ] || rtd_die "no kernel packages in the archive index ($LISTS)"
 }
 
@@ -239,9 +252,9 @@ write_lock() {
 
 # table: the README's table of tested kernels, from the lock.
 table() {
-	local series name flags suites build cc abire kverp pats img abi ver mm
-	echo "| entry | kernel release | Debian version | suites |"
-	echo "|---|---|---|---|"
+	local series name flags suites build cc abire kverp pats img abi ver mm arch
+	echo "| entry | arch | kernel release | Debian version | suites |"
+	echo "|---|---|---|---|---|"
 	while read -r series name flags suites build cc abire kverp pats; do
 		img=$(awk -v s="$series" '!/^#/ && $1 == s { print $2; exit }' "$LOCK")
 		[ -n "$img" ] || continue
@@ -249,12 +262,15 @@ table() {
 		abi=$(abi_of "${pats%% *}" "${img%%=*}")
 		mm=$(printf '%s' "$ver" | sed -E 's/^([0-9]+\.[0-9]+).*/\1/')
 		kverp=${kverp//@UPSTREAM@/$(upstream "$ver")}
+		arch=x86_64
+		case $series in arm64:*) arch=arm64 ;; esac
 		case $flags in
 		default) ;;
 		*source=*) name="$name (debug kernel built from this source)" ;;
-		*) name="$name (optional)" ;;
+		*) [ $arch = arm64 ] && name="$name (make check ARCH=arm64)" || name="$name (optional)" ;;
 		esac
-		printf '| %s | %s | %s | %s |\n' "${name//@MM@/$mm}" "${kverp//@ABI@/$abi}" "$ver" "$suites"
+		printf '| %s | %s | %s | %s | %s |\n' "${name//@MM@/$mm}" "$arch" "${kverp//@ABI@/$abi}" \
+			"$ver" "$suites"
 	done < <(series_lines)
 	awk -v lock="$LOCK" 'BEGIN {
 			while ((getline l <lock) > 0) {
@@ -287,8 +303,15 @@ readme() {
 # default ones; a name the resolution lacks is an error.
 select_ids() {
 	local w id out=
+	case $ARCH_WANT in
+	'' | x86_64 | arm64) ;;
+	*) rtd_die "unknown architecture '$ARCH_WANT' (x86_64 or arm64)" ;;
+	esac
 	if [ -z "$WANT" ]; then
-		awk -F'\t' '$3 == "default" { printf "%s ", $1 }' "$OUT"
+		awk -F'\t' -v a="$ARCH_WANT" '{ arm = $2 ~ /^arm64:/ }
+			a == "" && $3 == "default" ||
+			a == "x86_64" && $3 == "default" && !arm ||
+			a == "arm64" && arm && $3 !~ /^canary/ { printf "%s ", $1 }' "$OUT"
 		return
 	fi
 	for w in $WANT; do
@@ -314,7 +337,7 @@ main() {
 	fi
 	if [ -z "$LISTS" ]; then
 		rtd_apt_setup
-		LISTS=$RTD_CACHE/apt/lists
+		LISTS=$RTD_APT_DIR/lists
 	fi
 	build_index
 	OUT=$RTD_RESOLVED

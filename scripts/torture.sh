@@ -16,14 +16,16 @@
 # script's output, with the commit it ran and whether the tree was clean.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
-KERNELS=$("$RTD_TOP/scripts/resolve-kernels.sh" ${KERNELS:-}) || exit 1
+# by default the x86 entries of make check's default matrix
+KERNELS=$("$RTD_TOP/scripts/resolve-kernels.sh" ${KERNELS:---arch x86_64}) || exit 1
 DURATION=${DURATION:-600}
 LOADS=${LOADS:-200}
 JOBS=${RTD_JOBS:-1}
 OUT=$RTD_TOP/build/torture
 
 one() {
-	local id=$1 kb=$OUT/k/$1 out=$OUT/$1
+	local id=$1 kb out=$OUT/$1
+	kb=$OUT/k/$(rtd_id_dir "$1")
 	rm -rf "$out"
 	mkdir -p "$out"
 	if ! "$RTD_TOP/tests/build-kernel.sh" "$id" "$kb" 2>"$out/build.err"; then
@@ -85,11 +87,11 @@ run_date() {
 	date -u ${newest:+-r "$newest"} '+%Y-%m-%d %H:%M UTC'
 }
 
-# publish KERNEL...: a run of every default kernel but the preemption
+# publish KERNEL...: a run of every default x86 kernel but the preemption
 # variants becomes the committed result
 publish() {
 	local dir=$RTD_TOP/tests/torture/results id
-	[ "$*" = "$("$RTD_TOP/scripts/resolve-kernels.sh" 2>/dev/null | tr ' ' '\n' |
+	[ "$*" = "$("$RTD_TOP/scripts/resolve-kernels.sh" --arch x86_64 2>/dev/null | tr ' ' '\n' |
 		grep -v + | xargs)" ] || return 0
 	rm -f "$dir"/*.ktap
 	for id in "$@"; do

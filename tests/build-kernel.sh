@@ -7,7 +7,7 @@
 # test modules and the torture are built with the debug hooks of
 # src/debug_hook.h (the modules DKMS builds, tests/dkms-kernel.sh, never
 # are). Kernels marked "trixie" in scripts/kernels.conf build inside the
-# trixie chroot.
+# trixie chroot (arm64 ones in trixie-arm64, with its cross compiler).
 # Any compiler or modpost warning fails the build.
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
@@ -16,8 +16,22 @@ kdir=$(rtd_kdir "$id")
 cc=$(rtd_kernel_field "$id" cc)
 [ -d "$kdir" ] || rtd_die "$id: headers not unpacked (scripts/fetch-kernels.sh $id)"
 
+arch=$(rtd_kernel_arch "$id")
+# arm64: cross-built with the kernel's own compiler (cc names it) and the
+# amd64 kbuild tools unpacked with the headers
+karch=(ARCH=x86)
+[ "$arch" = arm64 ] && karch=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+
 wrap=()
-[ "$(rtd_kernel_field "$id" build)" = trixie ] && wrap=("$RTD_TOP/scripts/trixie-chroot.sh" run)
+if [ "$(rtd_kernel_field "$id" build)" = trixie ]; then
+	if [ "$arch" = arm64 ]; then
+		wrap=("$RTD_TOP/scripts/chroot.sh" trixie-arm64 run)
+	else
+		wrap=("$RTD_TOP/scripts/trixie-chroot.sh" run)
+	fi
+elif [ "$arch" = arm64 ]; then
+	rtd_install_packages "$(dirname "$out")/apt-install.log" $RTD_ARM64_DEPS
+fi
 
 rm -rf "$out"
 mkdir -p "$out/rtdefer" "$out/test-module" "$out/bench" "$out/torture"
@@ -28,7 +42,7 @@ cp "$RTD_TOP"/tests/torture/{Kbuild,*.c,*.h} "$out/torture/"
 out=$(cd "$out" && pwd)
 
 kmake() {
-	"${wrap[@]}" make -C "$kdir" CC="$cc" W=1 KCFLAGS=-Werror "$@" modules
+	"${wrap[@]}" make -C "$kdir" "${karch[@]}" CC="$cc" W=1 KCFLAGS=-Werror "$@" modules
 }
 
 set +e

@@ -17,8 +17,13 @@
 # and scripts/kernels.lock today (one line per kernel says which packages).
 # KERNELS="6.1 7.3+full" runs a subset (KERNELS=canary the experimental one); RTD_TIMEOUT sets the per-guest timeout,
 # RTD_JOBS how many kernels are built and booted at once (default: CPUs).
+# ARCH=arm64 (make check ARCH=arm64) runs every arm64 entry.
 set -uo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
+# ARCH means the matrix's architecture here; never let it reach a kbuild
+# (tests/build-kernel.sh gives each build its own)
+RTD_ARCH=${ARCH:-}
+unset ARCH
 
 T0=$(date +%s)
 BUILD=$RTD_TOP/build
@@ -111,28 +116,63 @@ missing_docs() {
 	return $ok
 }
 
+# selftests_dir ARCH: where build_selftests puts the guest programs of ARCH.
+selftests_dir() {
+	if [ "$1" = arm64 ]; then
+		echo "$BUILD/selftests-arm64"
+	else
+		echo "$BUILD/selftests"
+	fi
+}
+
+# build_selftests: the static guest programs, for each architecture of the
+# run (arm64 ones cross-compiled; their results are "build:arm64:NAME").
 build_selftests() {
-	local out=$BUILD/selftests src ok=1
-	rm -rf "$out"
-	mkdir -p "$out"
-	for src in "$RTD_TOP"/tests/selftests/*.c; do
-		if gcc -static -O2 -Wall -Wextra -Wno-unused-parameter -Werror \
-			-I"$RTD_TOP/tests/selftests" -I"$KSRC/tools/testing/selftests" \
-			-o "$out/$(basename "$src" .c)" "$src" >>"$RESULTS/selftests-build.log" 2>&1; then
-			record - "build:$(basename "$src" .c)" ok
-		else
-			ok=0
-			record - "build:$(basename "$src" .c)" "not ok"
-		fi
+	local arch out src ok=1 p
+	for arch in $(for id in $KERNELS; do rtd_kernel_arch "$id"; done | sort -u); do
+		out=$(selftests_dir "$arch")
+		p=
+		[ "$arch" = arm64 ] && p=arm64:
+		rm -rf "$out"
+		mkdir -p "$out"
+		for src in "$RTD_TOP"/tests/selftests/*.c; do
+			if rtd_guest_cc "$arch" -Wno-unused-parameter \
+				-I"$RTD_TOP/tests/selftests" -I"$KSRC/tools/testing/selftests" \
+				-o "$out/$(basename "$src" .c)" "$src" >>"$RESULTS/selftests-build.log" 2>&1; then
+				record - "build:$p$(basename "$src" .c)" ok
+			else
+				ok=0
+				record - "build:$p$(basename "$src" .c)" "not ok"
+			fi
+		done
 	done
 	[ $ok = 1 ] || cat "$RESULTS/selftests-build.log" >&2
+}
+
+# The guest programs that need DKMS's install and kmod's tools in the
+# guest: an arm64 guest has neither (tests/dkms-kernel.sh and the guest's
+# kmod are x86 only), so they are reported skipped there.
+DKMS_GUEST_PROGRAMS="rtd_dkms rtd_sample"
+
+# guest_programs ID OUT: the test programs entry ID's guest runs; the ones
+# it cannot run are recorded as skipped, with the reason.
+guest_programs() {
+	local id=$1 arch f
+	arch=$(rtd_kernel_arch "$id")
+	for f in "$(selftests_dir "$arch")"/*; do
+		if [ "$arch" = arm64 ] && [[ " $DKMS_GUEST_PROGRAMS " = *" ${f##*/} "* ]]; then
+			record "$id" "${f##*/}" skip "arm64: no DKMS install and no kmod in the guest"
+			continue
+		fi
+		echo "$f"
+	done
 }
 
 # prepare_kernel ID KB OUT: build rtdefer and the test modules for entry ID
 # into KB, install it through DKMS, make the guest's initramfs; KB.ready
 # says "ok" or "failed" to the variants that boot the same build.
 prepare_kernel() {
-	local id=$1 kb=$2 out=$3 version roots
+	local id=$1 kb=$2 out=$3 version roots progs
 	rm -f "$kb.ready"
 	if "$RTD_TOP/tests/build-kernel.sh" "$id" "$kb" 2>"$out/build.err"; then
 		record "$id" build ok
@@ -142,13 +182,19 @@ prepare_kernel() {
 		echo failed >"$kb.ready"
 		return 1
 	fi
+	# DKMS's install becomes the guest's /lib/modules, with this
+	# machine's kmod; on arm64 DKMS is checked by building only
 	dkms_kernel "$id" "$kb" "$out"
-	roots=(--root "$BUILD/kmod-root")
-	[ -f "$kb/dkms/root/lib/modules/$(rtd_kernel_field "$id" kver)/modules.dep" ] &&
-		roots+=(--root "$kb/dkms/root")
+	roots=()
+	if [ "$(rtd_kernel_arch "$id")" = x86_64 ]; then
+		roots=(--root "$BUILD/kmod-root")
+		[ -f "$kb/dkms/root/lib/modules/$(rtd_kernel_field "$id" kver)/modules.dep" ] &&
+			roots+=(--root "$kb/dkms/root")
+	fi
+	mapfile -t progs < <(guest_programs "$id")
 	version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$RTD_TOP/dkms.conf")
 	if ! "$RTD_TOP/tests/vm/mkinitramfs.sh" "${roots[@]}" "$kb/initramfs.cpio.gz" "$version" \
-		"$kb"/rtdefer/rtdefer.ko "$kb"/test-module/*.ko -- "$BUILD"/selftests/*; then
+		"$kb"/rtdefer/rtdefer.ko "$kb"/test-module/*.ko -- "${progs[@]}"; then
 		record "$id" initramfs "not ok"
 		echo failed >"$kb.ready"
 		return 1
@@ -157,7 +203,8 @@ prepare_kernel() {
 }
 
 run_kernel() {
-	local id=$1 kb=$BUILD/k/$1 out=$RESULTS/$1
+	local id=$1 kb out=$RESULTS/$1
+	kb=$BUILD/k/$(rtd_id_dir "$1")
 	rm -rf "$out"
 	mkdir -p "$out"
 	prepare_kernel "$id" "$kb" "$out" || return
@@ -186,13 +233,13 @@ run_variant() {
 	mkdir -p "$out"
 	case " $KERNELS " in
 	*" $base "*)
-		kb=$BUILD/k/$base
+		kb=$BUILD/k/$(rtd_id_dir "$base")
 		wait_ready "$kb"
 		[ "$(cat "$kb.ready")" = ok ] ||
 			{ record "$id" build "not ok" "$base was not built"; return; }
 		;;
 	*)
-		kb=$BUILD/k/$id
+		kb=$BUILD/k/$(rtd_id_dir "$id")
 		prepare_kernel "$id" "$kb" "$out" || return
 		;;
 	esac
@@ -262,7 +309,7 @@ bench_csv_check() {
 # never timing.
 bench_smoke() {
 	local id=$1 out=$RESULTS/$1/bench
-	"$RTD_TOP/scripts/bench-boot.sh" "$id" "$BUILD/k/$id" "$out" smoke 240 \
+	"$RTD_TOP/scripts/bench-boot.sh" "$id" "$BUILD/k/$(rtd_id_dir "$id")" "$out" smoke 240 \
 		>"$out.log" 2>&1
 	[ -f "$out/results" ] || { record "$id" bench:boot "not ok" "see $out.log"; return; }
 	record_results "$id" "$out/results" bench:
@@ -279,15 +326,15 @@ release() {
 
 report() {
 	local id p f s
-	printf '\n%-10s %-40s %7s %7s %7s\n' kernel release passed failed skipped
+	printf '\n%-13s %-40s %7s %7s %7s\n' kernel release passed failed skipped
 	for id in - $KERNELS; do
 		p=$(awk -F'\t' -v k="$id" '$1 == k && $3 == "ok"' "$SUMMARY" | wc -l)
 		f=$(awk -F'\t' -v k="$id" '$1 == k && $3 == "not ok"' "$SUMMARY" | wc -l)
 		s=$(awk -F'\t' -v k="$id" '$1 == k && $3 == "skip"' "$SUMMARY" | wc -l)
 		if [ "$id" = - ]; then
-			printf '%-10s %-40s %7d %7d %7d\n' static "checkpatch, kernel-doc, ..." "$p" "$f" "$s"
+			printf '%-13s %-40s %7d %7d %7d\n' static "checkpatch, kernel-doc, ..." "$p" "$f" "$s"
 		else
-			printf '%-10s %-40s %7d %7d %7d\n' "$id" "$(release "$id")" "$p" "$f" "$s"
+			printf '%-13s %-40s %7d %7d %7d\n' "$id" "$(release "$id")" "$p" "$f" "$s"
 		fi
 	done
 	awk -F'\t' '$3 == "not ok" { printf "FAILED %s %s %s\n", $1, $2, $4 }' "$SUMMARY"
@@ -358,10 +405,14 @@ dkms_prepare() {
 	"$RTD_TOP/tests/vm/kmod-root.sh" "$BUILD/kmod-root" || record - kmod-root "not ok"
 	"$RTD_TOP/scripts/chroot.sh" bookworm-dkms || record - chroot:bookworm-dkms "not ok"
 	for id in $KERNELS; do
-		if [ "$(rtd_kernel_field "$id" build)" = trixie ]; then
-			"$RTD_TOP/scripts/chroot.sh" trixie-dkms || record - chroot:trixie-dkms "not ok"
-			break
+		[ "$(rtd_kernel_field "$id" build)" = trixie ] || continue
+		if [ "$(rtd_kernel_arch "$id")" = arm64 ]; then
+			echo trixie-dkms-arm64
+		else
+			echo trixie-dkms
 		fi
+	done | sort -u | while read -r id; do
+		"$RTD_TOP/scripts/chroot.sh" "$id" || record - "chroot:$id" "not ok"
 	done
 }
 
@@ -371,7 +422,8 @@ package_checks() {
 	local id kid=
 	for id in 6.1 $KERNELS; do
 		case " $KERNELS " in *" $id "*) ;; *) continue ;; esac
-		if [ "$(rtd_kernel_field "$id" build)" = host ]; then
+		if [ "$(rtd_kernel_field "$id" build)" = host ] &&
+			[ "$(rtd_kernel_arch "$id")" = x86_64 ]; then
 			kid=$id
 			break
 		fi
@@ -432,13 +484,20 @@ main() {
 	resolver_test
 	console_scan_test
 	lkmm_test
-	# names, series keys or nothing (the default entries) in, entries out
-	if ! KERNELS=$("$RTD_TOP/scripts/resolve-kernels.sh" $KERNELS); then
+	# names, series keys or nothing (the default entries, or with ARCH
+	# every entry of that architecture) in, entries out
+	if ! KERNELS=$("$RTD_TOP/scripts/resolve-kernels.sh" ${RTD_ARCH:+--arch "$RTD_ARCH"} $KERNELS); then
 		record - resolve "not ok"
 		report
 		exit 1
 	fi
 	kernel_table_check
+	for id in $KERNELS; do
+		if [ "$(rtd_kernel_arch "$id")" = arm64 ]; then
+			install_deps "$RTD_ARM64_DEPS"
+			break
+		fi
+	done
 	if ! "$RTD_TOP/scripts/fetch-kernels.sh" $KERNELS; then
 		record - fetch "not ok"
 		report

@@ -29,6 +29,13 @@ kroot=$(rtd_kroot "$id")
 cc=$(rtd_kernel_field "$id" cc)
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$RTD_TOP/dkms.conf")
 arch=$(uname -m)
+# arm64 kernels: DKMS cross-builds (build only: the guest loads nothing of
+# this), with kbuild's ARCH and CROSS_COMPILE in the environment, which
+# scripts/dkms-make and make take from there
+if [ "$(rtd_kernel_arch "$id")" = arm64 ]; then
+	arch=aarch64
+	export ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+fi
 # nothing here may ever touch the running kernel's modules
 [ "$kver" != "$(uname -r)" ] || rtd_die "$kver is the running kernel: refusing"
 
@@ -42,13 +49,16 @@ moddir=$out/root/lib/modules/$kver
 devel=$out/tree/rtdefer/kernel-$kver-$arch
 
 dkms_wrap=() build_wrap=()
-if [ "$(rtd_kernel_field "$id" build)" = trixie ]; then
+if [ "$(rtd_kernel_field "$id" build)" = trixie ] && [ $arch = aarch64 ]; then
+	dkms_wrap=("$RTD_TOP/scripts/chroot.sh" trixie-dkms-arm64 run --overlay "$out/overlay")
+	build_wrap=("$RTD_TOP/scripts/chroot.sh" trixie-arm64 run)
+elif [ "$(rtd_kernel_field "$id" build)" = trixie ]; then
 	dkms_wrap=("$RTD_TOP/scripts/chroot.sh" trixie-dkms run --overlay "$out/overlay")
 	build_wrap=("$RTD_TOP/scripts/chroot.sh" trixie run)
 fi
 
 rtd_dkms() {
-	"${dkms_wrap[@]}" dkms "$1" -m rtdefer -v "$version" "${@:2}" \
+	"${dkms_wrap[@]}" dkms "$1" -m rtdefer -v "$version" "${@:2}" -a "$arch" \
 		--dkmstree "$out/tree" --sourcetree "$out/src" \
 		--installtree "$out/root/lib/modules"
 }

@@ -10,7 +10,7 @@ source "$(dirname "$0")/../scripts/lib.sh"
 [ $# -ge 2 ] || rtd_die "usage: $0 KERNEL PROGRAM..."
 id=$("$RTD_TOP/scripts/resolve-kernels.sh" "$1") || exit 1
 shift
-out=$RTD_TOP/build/quick/$id
+out=$RTD_TOP/build/quick/$(rtd_id_dir "$id")
 kb=$out/k
 ksrc=$RTD_CACHE/ksrc
 "$RTD_TOP/scripts/fetch-kernels.sh" "$id" || exit 1
@@ -18,7 +18,7 @@ ksrc=$RTD_CACHE/ksrc
 mkdir -p "$out/bin"
 progs=()
 for p in "$@"; do
-	gcc -static -O2 -Wall -Wextra -Wno-unused-parameter -Werror \
+	rtd_guest_cc "$(rtd_kernel_arch "$id")" -Wno-unused-parameter \
 		-I"$RTD_TOP/tests/selftests" -I"$ksrc/tools/testing/selftests" \
 		-o "$out/bin/$p" "$RTD_TOP/tests/selftests/$p.c" || exit 1
 	progs+=("$out/bin/$p")

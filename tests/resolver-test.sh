@@ -15,6 +15,8 @@
 #   series-gone    no complete set at all: a clear error, exit status 1
 #   newest-name    the backports series is named after what it resolves to
 #   update         --update writes a lock that the next run uses
+#   arm64          an arm64 series: arm64 image and headers (PACKAGE:arm64),
+#                  the amd64 kbuild, never the arm64 one; --arch arm64
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 T=$(mktemp -d)
@@ -25,12 +27,15 @@ failed=0
 awk '$1 == "6.1" || $1 == "bpo" || ($1 == "variant" && $2 == "bpo")' \
 	"$TOP/scripts/kernels.conf" >"$T/kernels.conf"
 
-# pkg SUITE NAME VERSION [SHA]: one stanza of the fake index.
-pkg() {
-	local f=$T/lists/fake_dists_$1_main_binary-amd64_Packages
+# pkg SUITE NAME VERSION [SHA]: one stanza of the fake (amd64) index.
+pkg() { pkg_arch amd64 "$@"; }
+
+# pkg_arch ARCH SUITE NAME VERSION [SHA]: one stanza of ARCH's index.
+pkg_arch() {
+	local f=$T/lists/fake_dists_$2_main_binary-$1_Packages
 	mkdir -p "$T/lists"
-	printf 'Package: %s\nVersion: %s\nArchitecture: amd64\nSHA256: %s\n\n' \
-		"$2" "$3" "${4:-$(printf '%s=%s' "$2" "$3" | sha256sum | cut -d' ' -f1)}" >>"$f"
+	printf 'Package: %s\nVersion: %s\nArchitecture: %s\nSHA256: %s\n\n' "$3" "$4" "$1" \
+		"${5:-$(printf '%s=%s' "$3" "$4" | sha256sum | cut -d' ' -f1)}" >>"$f"
 }
 
 # set61 ABI VERSION [SUITE]: the four packages of one 6.1 set.
@@ -149,5 +154,29 @@ check update eval '[ $rc = 0 ] && grep -q "^6.1	linux-kbuild-6.1=6.1.192-3	" "$T
 	grep -q "^bpo	linux-kbuild-7.4.1+deb13=7.4.1-1~bpo13+1	" "$T/lock" &&
 	resolve 6.1 7.4 && [ $rc = 0 ] && has "$err" "6.1: testing locked 6.1.0-57-amd64" &&
 	has "$err" "7.4: testing locked 7.4.1+deb13-amd64"'
+
+# arm64: the arm64 6.1 series next to the x86 one. 6.1.0-58 has its arm64
+# image, headers and kbuild, but no amd64 kbuild yet: not complete (the
+# kbuild's tools run on this machine). The arm64 entry is not a default one.
+reset
+cp "$T/kernels.conf" "$T/kernels.conf.x86"
+awk '$1 == "6.1" || $1 == "arm64:6.1"' "$TOP/scripts/kernels.conf" >"$T/kernels.conf"
+set61 6.1.0-57 6.1.192-3
+for v in 6.1.0-57=6.1.192-3 6.1.0-58=6.1.193-1; do
+	pkg_arch arm64 bookworm-security "linux-image-${v%=*}-arm64-unsigned" "${v#*=}"
+	pkg_arch arm64 bookworm-security "linux-headers-${v%=*}-arm64" "${v#*=}"
+	pkg_arch arm64 bookworm-security linux-kbuild-6.1 "${v#*=}"
+	pkg_arch all bookworm-security "linux-headers-${v%=*}-common" "${v#*=}"
+done
+resolve --arch arm64
+arm=$(awk -F'\t' '$1 == "arm64:6.1"' "$T/resolved")
+check arm64 eval '[ $rc = 0 ] && [ "$out" = arm64:6.1 ] &&
+	has "$arm" "linux-image-6.1.0-57-arm64-unsigned:arm64=6.1.192-3" &&
+	has "$arm" "linux-headers-6.1.0-57-arm64:arm64=6.1.192-3" &&
+	has "$arm" "linux-headers-6.1.0-57-common=6.1.192-3" &&
+	has "$arm" "linux-kbuild-6.1=6.1.192-3" && ! has "$arm" "linux-kbuild-6.1:arm64" &&
+	! has "$arm" 6.1.193 && [ "$(awk -F"\t" "{ print \$6 }" <<<"$arm")" = 6.1.0-57-arm64 ] &&
+	resolve && [ "$out" = 6.1 ] && resolve --arch x86_64 && [ "$out" = 6.1 ]'
+mv "$T/kernels.conf.x86" "$T/kernels.conf"
 
 exit $failed

@@ -17,8 +17,10 @@ shift
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT INT TERM
 
+# RTD_PROBE_CC is a command line as kbuild writes it, quotes included
+# (arm64's -DARM64_ASM_ARCH='"armv8.5-a"'): the shell parses it again.
 probe_c() {
-	$RTD_PROBE_CC -c -o "$dir/probe.o" "$1" >"$dir/log" 2>&1
+	eval "$RTD_PROBE_CC" -c -o '"$dir/probe.o"' '"$1"' >"$dir/log" 2>&1
 }
 
 probe_sym() {

@@ -9,7 +9,10 @@
 #include <sched.h>
 #include "rtd_threads.h"
 
-/* Read /sys/kernel/debug/<dir>/<name>; the check passed if it says "ok". */
+/*
+ * Read /sys/kernel/debug/<dir>/<name>; the check passed if it says "ok",
+ * and is skipped (with the module's reason) if it says "skip: why".
+ */
 static inline void rtd_run_check(struct __test_metadata *_metadata,
 				 const char *dir, const char *name)
 {
@@ -20,6 +23,10 @@ static inline void rtd_run_check(struct __test_metadata *_metadata,
 		TH_LOG("cannot read %s", path);
 	}
 	TH_LOG("%s: %s", name, out);
+	if (!strncmp(out, "skip: ", 6)) {
+		out[strcspn(out, "\n")] = '\0';
+		SKIP(return, "%s", out + 6);
+	}
 	EXPECT_EQ(0, strncmp(out, "ok", 2));
 }
 

@@ -6,6 +6,8 @@
 # marker files the test programs look for before they agree to run. Each
 # --root DIR is copied over the result as it is (e.g. lib/modules/KVER).
 # With RTD_DEMO_SCRIPT set, that script becomes /rtd/demo (see make demo).
+# The guest's architecture (x86_64 or arm64: which busybox, and on arm64
+# tests/vm/rtd-exit.c) is RTD_ARCH, else the first module's.
 set -euo pipefail
 roots=()
 while [ "${1:-}" = --root ]; do
@@ -15,7 +17,16 @@ done
 out=$1 version=$2
 shift 2
 top=$(cd "$(dirname "$0")/../.." && pwd)
-busybox=$(command -v busybox) || { echo "busybox-static is not installed" >&2; exit 1; }
+source "$top/scripts/lib.sh"
+# The guest's architecture: RTD_ARCH, else the first module's.
+arch=${RTD_ARCH:-}
+if [ -z "$arch" ]; then
+	case ${1:-} in
+	*.ko) arch=$(rtd_elf_arch "$1") || exit 1 ;;
+	*) arch=x86_64 ;;
+	esac
+fi
+busybox=$(rtd_guest_busybox "$arch") || exit 1
 file -L "$busybox" 2>/dev/null | grep -q 'statically linked' ||
 	{ echo "$busybox is not static: install busybox-static" >&2; exit 1; }
 
@@ -25,6 +36,10 @@ mkdir -p "$stage"/{bin,dev,etc,proc,sys,tmp,rtd/modules,rtd/tests}
 cp "$busybox" "$stage/bin/busybox"
 install -m 0755 "$top/scripts/rtdefer-stat" "$stage/bin/rtdefer-stat"
 install -m 0755 "$top/tests/vm/init" "$stage/init"
+# arm64 has no isa-debug-exit port: /init leaves QEMU through semihosting
+if [ "$arch" = arm64 ]; then
+	rtd_guest_cc arm64 -o "$stage/bin/rtd-exit" "$top/tests/vm/rtd-exit.c" || exit 1
+fi
 echo "this is rtdefer's test guest" >"$stage/etc/rtdefer-guest"
 echo "$version" >"$stage/etc/rtdefer-version"
 # make demo: a script the guest runs instead of the tests

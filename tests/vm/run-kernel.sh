@@ -11,8 +11,9 @@
 # per leaf test ("ok NAME" / "not ok NAME"), with a last pseudo-test "guest"
 # that fails when the run itself went wrong:
 #  - no sentinel line at the end of the KTAP (the guest died or hung);
-#  - QEMU did not leave through the isa-debug-exit device (a panic with
-#    -no-reboot exits 0, so the exit code is not trusted on its own);
+#  - QEMU did not leave through the isa-debug-exit device (on arm64:
+#    semihosting) (a panic with -no-reboot exits 0, so the exit code is not
+#    trusted on its own);
 #  - the timeout killed the guest;
 #  - the console shows a WARNING, BUG, Oops, call trace, panic or lockup, a
 #    softirq of rtdefer's (HI, TASKLET) left pending into idle ("NOHZ
@@ -26,11 +27,22 @@ set -uo pipefail
 vmlinux=$1 initrd=$2 out=$3 timeout=${4:-300}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 mkdir -p "$out"
-rm -f "$out"/{console.log,ktap.log,qemu.log,results}
+rm -f "$out"/{console.log,ktap.log,qemu.log,results,boot-modules.cpio.gz,initrd.cpio.gz}
 
-CMDLINE="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 softlockup_panic=1
+# The kernel's architecture: an arm64 Image carries "ARM\x64" at offset 56
+# (scripts/fetch-kernels.sh unpacks an arm64 kernel as its Image), anything
+# else is an x86 kernel.
+arch=x86_64
+[ "$(od -An -tx1 -j56 -N4 "$vmlinux" | tr -d ' ')" = 41524d64 ] && arch=arm64
+
+console=ttyS0
+[ $arch = arm64 ] && console=ttyAMA0
+CMDLINE="console=$console panic=-1 oops=panic panic_on_warn=1 softlockup_panic=1
 hung_task_panic=1 sysctl.kernel.hung_task_timeout_secs=60 slub_debug=FZPU
 rtdefer_guest=1"
+# arm64: pseudo-NMI where the kernel has it (the NMI tests need it; a
+# kernel without CONFIG_ARM64_PSEUDO_NMI ignores the parameter)
+[ $arch = arm64 ] && CMDLINE="$CMDLINE irqchip.gicv3_pseudo_nmi=1"
 
 # A debug kernel (scripts/build-debug-kernel.sh) names its checkers in a file
 # beside its vmlinux; the console must show each of them on. kmemleak is off
@@ -51,12 +63,33 @@ fi
 CMDLINE="$CMDLINE ${RTD_CMDLINE:-}"
 
 qemu() { # qemu TIMEOUT ACCEL EXTRA-CMDLINE CONSOLE KTAP [QEMU-ARG...]
+	if [ $arch = arm64 ]; then
+		qemu_arm64 "$@"
+		return
+	fi
 	timeout -k 10 "$1" qemu-system-x86_64 -accel "$2" -cpu max -m 1024 -smp 2 \
 		-nodefaults -display none -monitor none -no-reboot \
 		-kernel "$vmlinux" -initrd "$initrd" \
 		-append "$(echo $CMDLINE) $3" \
 		-serial "file:$4" -serial "file:$5" \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 "${@:6}"
+}
+
+# arm64: the virt machine with a GICv3 (pseudo-NMI needs one), the console
+# on its PL011, the KTAP on a virtio console (virt has one UART only), and
+# semihosting for /init's exit code (tests/vm/rtd-exit.c). -cpu max with
+# QEMU's own pointer-authentication algorithm: the architected one (QARMA)
+# costs much time under TCG.
+qemu_arm64() {
+	timeout -k 10 "$1" qemu-system-aarch64 -M virt,gic-version=3 -accel "$2" \
+		-cpu max,pauth-impdef=on -m 1024 -smp 2 \
+		-nodefaults -display none -monitor none -no-reboot \
+		-kernel "$vmlinux" -initrd "$initrd" \
+		-append "$(echo $CMDLINE) $3" \
+		-serial "file:$4" \
+		-device virtio-serial-pci -chardev "file,id=ktap,path=$5" \
+		-device virtconsole,chardev=ktap \
+		-semihosting-config enable=on,target=native,userspace=on "${@:6}"
 }
 
 # KVM only where a short boot proves it works (it hangs on some hosts).
@@ -66,7 +99,7 @@ pick_accel() {
 		echo "$RTD_ACCEL"
 		return
 	fi
-	if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+	if [ $arch = x86_64 ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 		qemu 20 kvm rtdefer_probe=1 "$probe.console" /dev/null \
 			>"$probe.log" 2>&1
 		if [ $? = 33 ]; then
@@ -80,6 +113,20 @@ pick_accel() {
 	# 6.12); one host thread for all vCPUs removes that race.
 	echo tcg,thread=single
 }
+
+# arm64: a kernel that builds the virtio console (the KTAP's port) or
+# virtio-pci as modules (6.1) gets them from its own package, loaded by
+# /init first (tests/vm/boot-modules.sh), in an archive appended to the
+# initramfs
+if [ $arch = arm64 ]; then
+	kroot=$(dirname "$vmlinux")
+	"$top/tests/vm/boot-modules.sh" "$kroot" "$(basename "$kroot")" "$out/boot-modules.cpio.gz" \
+		virtio_pci virtio_console || exit 1
+	if [ -f "$out/boot-modules.cpio.gz" ]; then
+		cat "$initrd" "$out/boot-modules.cpio.gz" >"$out/initrd.cpio.gz"
+		initrd=$out/initrd.cpio.gz
+	fi
+fi
 
 accel=$(pick_accel)
 icount=()
