@@ -279,7 +279,9 @@ rtd_install_packages() {
 # rtd_code_line: the commit a run built, and whether the tree had changes
 rtd_code_line() {
 	local c dirty=
-	c=$(git -C "$RTD_TOP" log -1 --format='%h (%s)' 2>/dev/null | cut -c1-72) || c=unknown
+	c=$(git -C "$RTD_TOP" log -1 --format='%h %s' 2>/dev/null) || c=unknown
+	[ "$c" = unknown ] || c="${c%% *} (${c#* })"
+	[ ${#c} -le 72 ] || c="${c:0:70}…)"
 	[ -n "$(git -C "$RTD_TOP" status --porcelain -- src include tests bench 2>/dev/null)" ] &&
 		dirty=", with uncommitted changes to src/, include/, tests/ or bench/"
 	printf '%s%s' "$c" "$dirty"
