@@ -59,9 +59,10 @@ if [ "$cyc_rounds" -gt 0 ]; then
 	"$RTD_TOP/bench/cyclic-fetch.sh" "$stage/rtd/cyclic" || rtd_die "cannot fetch cyclictest"
 	# on the host's clock (smoke) a busy host delays bottom halves past
 	# the next interrupt: there the check is only that they ran
-	printf 'ROUNDS=%s\nSECS=%s\nINTERVAL=1000\nHIST_US=20000\nDRV_PARAMS="%s"\nREFUSED_PCT=%s\n' \
+	printf 'ROUNDS=%s\nSECS=%s\nINTERVAL=1000\nHIST_US=20000\nDRV_PARAMS="%s"\nREFUSED_PCT=%s\nHIST_LINES=%s\n' \
 		"$cyc_rounds" "$cyc_secs" "period_us=1000 jitter_us=500 work_us=200" \
-		"$([ "$mode" = cyclic ] && echo 10 || echo 100)" >"$stage/rtd/cyclic/cyclic.conf"
+		"$([ "$mode" = cyclic ] && echo 10 || echo 100)" \
+		"$([ "$mode" = cyclic ] && echo 1 || echo 0)" >"$stage/rtd/cyclic/cyclic.conf"
 	cyc_mod=$kb/bench/rtd_cyclic.ko cyc_prog=$RTD_TOP/bench/guest/rtd_cyclic
 fi
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$RTD_TOP/dkms.conf")
