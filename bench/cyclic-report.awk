@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # cyclic-report.awk: the G5 section of the benchmark report (Markdown).
 #
-#   awk -f cyclic-report.awk -v plots=DIR .../runs/ID/bootNN/cyclic/results.csv...
+#   awk -f median.awk -f cyclic-report.awk -v plots=DIR .../runs/ID/bootNN/cyclic/results.csv...
 #
 # Each file is one cyclictest boot (scripts/bench-boot.sh cyclic) of matrix
 # entry ID (taken from the path, so 6.12 and 6.12+full stay apart although
@@ -32,18 +32,6 @@ FNR == 1 {
 $3 == "cyclictest" || $3 == "cyclictest_irq_cpu" {
 	KREL[id] = $1
 	V[id, B, $2, $3, $4] = $5 + 0
-}
-
-function sort_(a, n,  i, j, t) {
-	for (i = 2; i <= n; i++)
-		for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
-			t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
-		}
-}
-
-function med_(a, n) {
-	sort_(a, n)
-	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
 
 # Per-boot figures of a variant (RATIO: over the baseline of the same

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # report.awk: the benchmark report (Markdown) from per-boot results.
 #
-#   awk -f report.awk -v date=... -v params=... -v plots=DIR BOOT.csv...
+#   awk -f median.awk -f report.awk -v date=... -v params=... -v plots=DIR BOOT.csv...
 #
 # Each file is one guest boot's results.csv (kernel,mechanism,scenario,
 # metric,value). Every ratio is rtdefer's figure over the native one, taken
@@ -43,18 +43,6 @@ FNR == 1 { boot = FILENAME; next }
 	V[k, $2, $3, $4, b] = $5 + 0
 	HAS[k, $2, $3, $4] = 1
 	HASM[k, $2] = 1
-}
-
-function sort_(a, n,  i, j, t) {
-	for (i = 2; i <= n; i++)
-		for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
-			t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
-		}
-}
-
-function med_(a, n) {
-	sort_(a, n)
-	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
 
 # RN, RMED, RMIN, RMAX of a[1..n] (sorted here); 0 when n is 0.

@@ -28,7 +28,7 @@ params=$(cat "$(echo "$boots" | head -1)/params" 2>/dev/null || echo unknown)
 # the commits the boots built (scripts/bench.sh notes one per boot)
 code=$(for b in $boots; do cat "$b/code" 2>/dev/null || echo unknown; echo; done |
 	sort -u | grep . | paste -sd ';' -)
-awk -f "$here/report.awk" -v date="$(date -u '+%Y-%m-%d %H:%M UTC')" \
+awk -f "$here/median.awk" -f "$here/report.awk" -v date="$(date -u '+%Y-%m-%d %H:%M UTC')" \
 	-v params="$params" -v plots=plots -v code="$code" \
 	$(for b in $boots; do echo "$b/results.csv"; done) >"$dir/report.md"
 # G5: cyclictest boots (scripts/bench-boot.sh cyclic), beside each boot
@@ -36,5 +36,5 @@ cyc=$(for b in $boots; do if [ -f "$b/cyclic/ok" ]; then echo "$b/cyclic"; fi; d
 # shellcheck disable=SC2086 # one directory per word
 "$here/cyclic-plot.sh" "$dir/plots" $(for b in $cyc; do echo "$b/cyclic-hist.csv"; done)
 # shellcheck disable=SC2086 # one directory per word
-awk -f "$here/cyclic-report.awk" -v plots=plots \
+awk -f "$here/median.awk" -f "$here/cyclic-report.awk" -v plots=plots \
 	$(for b in $cyc; do echo "$b/results.csv"; done) </dev/null >>"$dir/report.md"
