@@ -18,7 +18,9 @@
  * another timer's callback) and, once it returns, no thread touches the
  * timer again.
  * A timer's callback never runs concurrently with itself: an expiry that
- * comes while it runs stays PENDING and the running side runs it next.
+ * comes while it runs stays PENDING and the running side runs it next; the
+ * queue entry its hardirq part made is then stale (not PENDING): the
+ * thread skips it, and a cancel that takes it off does not report it.
  * rtd_timer_cancel() bumps cancel_seq: a callback that was running across
  * it is not re-armed even if it returns RTD_TIMER_RESTART; the thread then
  * sets DROPPED, and the waiting cancel reports the stopped re-arm (returns
@@ -193,15 +195,24 @@ static void rtd_timer_queue_thread(struct rtd_timer *timer)
 		wake_up_process(__this_cpu_read(rtd_ktimers_task));
 }
 
+static bool rtd_timer_drop_pending(struct rtd_timer *timer)
+{
+	return atomic_fetch_andnot(RTD_TIMER_PENDING, &timer->state) & RTD_TIMER_PENDING;
+}
+
 /*
  * Take @timer off the ktimers queue it waits on, if any, and drop its
  * pending expiry: the thread will not see it again. Any context.
- * Return: true if it was queued (and its expiry not claimed).
+ * An entry can be stale: an expiry that came while the callback ran was
+ * queued by the hardirq part and also taken by the running side
+ * (rtd_timer_run_again()); then it dropped nothing.
+ * Return: true if it dropped a pending expiry.
  */
 static bool rtd_timer_unqueue(struct rtd_timer *timer)
 {
 	struct rtd_ktimers_queue *q;
 	unsigned long flags;
+	bool dropped = false;
 	int qcpu;
 
 	local_irq_save(flags);
@@ -211,14 +222,14 @@ static bool rtd_timer_unqueue(struct rtd_timer *timer)
 		if (READ_ONCE(timer->qcpu) == qcpu) {
 			list_del_init(&timer->entry);
 			WRITE_ONCE(timer->qcpu, 0);
-			atomic_andnot(RTD_TIMER_PENDING, &timer->state);
+			dropped = rtd_timer_drop_pending(timer);
 			raw_spin_unlock(&q->lock);
 			break;
 		}
 		raw_spin_unlock(&q->lock);	/* moved meanwhile: follow it */
 	}
 	local_irq_restore(flags);
-	return qcpu;
+	return dropped;
 }
 
 /**
@@ -458,11 +469,6 @@ u64 rtd_timer_forward_now(struct rtd_timer *timer, ktime_t interval)
 	return rtd_timer_forward(timer, hrtimer_cb_get_time(&timer->hrt), interval);
 }
 EXPORT_SYMBOL_RTDEFER(rtd_timer_forward_now);
-
-static bool rtd_timer_drop_pending(struct rtd_timer *timer)
-{
-	return atomic_fetch_andnot(RTD_TIMER_PENDING, &timer->state) & RTD_TIMER_PENDING;
-}
 
 /**
  * rtd_timer_try_to_cancel() - cancel a timer unless its callback runs

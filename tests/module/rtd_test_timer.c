@@ -881,6 +881,72 @@ static int self_cancel_race_show(struct seq_file *m, void *v)
 }
 
 /*
+ * An expiry that comes while the callback runs is run by the same thread
+ * right after it, yet the hardirq part has also put the timer on the
+ * ktimers queue: that entry is stale once the running side took the
+ * expiry. The first run re-arms the timer to expire at once, pinned, and
+ * spins until its hardirq part has run on this CPU; the second run cancels
+ * its own timer, which then has nothing armed or pending: the cancel must
+ * say 0, not count the stale entry as a cancelled expiry.
+ */
+static struct {
+	struct rtd_timer t;
+	atomic_t runs, hard;
+	int hard_cpu, run_cpu, cancel_ret;
+	bool waited;
+} st;
+
+static bool st_check(struct rtd_timer *t)
+{
+	st.hard_cpu = raw_smp_processor_id();
+	atomic_inc(&st.hard);
+	return true;
+}
+
+static enum rtd_timer_restart st_fn(struct rtd_timer *t)
+{
+	unsigned long end = jiffies + HZ;
+	int n = atomic_inc_return(&st.runs), hard = atomic_read(&st.hard);
+
+	if (n == 1) {
+		st.run_cpu = raw_smp_processor_id();
+		rtd_timer_start(t, 0, HRTIMER_MODE_REL_PINNED);
+		/* same CPU: once its count moved, the hardirq part is over */
+		while (atomic_read(&st.hard) == hard && time_before(jiffies, end))
+			cpu_relax();
+		st.waited = atomic_read(&st.hard) != hard;
+	} else if (n == 2) {
+		st.cancel_ret = rtd_timer_cancel(t);
+	}
+	return RTD_TIMER_NORESTART;
+}
+
+static int stale_entry_show(struct seq_file *m, void *v)
+{
+	int i;
+
+	memset(&st, 0, sizeof(st));
+	rtd_timer_init(&st.t, st_fn, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	rtd_timer_set_check(&st.t, st_check);
+	st.cancel_ret = -2;
+	rtd_timer_start(&st.t, ns_to_ktime(1000), HRTIMER_MODE_REL_PINNED);
+	for (i = 0; i < 10000 && (atomic_read(&st.runs) < 2 || rtd_timer_active(&st.t)); i++)
+		usleep_range(500, 1000);
+	rtd_timer_cancel(&st.t);
+	if (failed(m, st.waited, "the re-armed expiry's hardirq part never came") ||
+	    failed(m, st.hard_cpu == st.run_cpu, "re-armed pinned on CPU %d, expired on %d",
+		   st.run_cpu, st.hard_cpu) ||
+	    failed(m, atomic_read(&st.runs) == 2, "the callback ran %d times, not 2",
+		   atomic_read(&st.runs)) ||
+	    failed(m, st.cancel_ret == 0,
+		   "cancel from the run that took the expiry returned %d: the stale queue entry counted",
+		   st.cancel_ret))
+		return 0;
+	seq_puts(m, "ok\n");
+	return 0;
+}
+
+/*
  * hold_bind binds a timer to the reading task; hold_start, read by another
  * task, lets it expire: the bound task runs the expiry on its next return
  * to user space, then drops its module reference on rtdefer. See
@@ -1072,6 +1138,7 @@ static const struct rtd_check checks[] = {
 	{ "cancel", cancel_show },
 	{ "queued_cancel", queued_cancel_show },
 	{ "self_cancel_race", self_cancel_race_show },
+	{ "stale_entry", stale_entry_show },
 	{ "task_arm", task_arm_show },
 	{ "task_result", task_result_show },
 	{ "exit_arm", exit_arm_show },

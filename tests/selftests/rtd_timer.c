@@ -104,6 +104,11 @@ TEST_F(tm, self_cancel_racing_an_expiry_on_another_cpu)
 	run_check(_metadata, "self_cancel_race");
 }
 
+TEST_F(tm, cancel_ignores_the_queue_entry_of_an_expiry_run_already)
+{
+	run_check(_metadata, "stale_entry");
+}
+
 TEST_F(tm, at_most_one_pending_expiry)
 {
 	run_check(_metadata, "one_pending");
