@@ -6,6 +6,7 @@
  */
 #include "rtd_guest.h"
 #include "kselftest_harness.h"
+#include "rtd_harness.h"
 
 #define VERSION_PATH "/sys/kernel/rtdefer/version"
 
@@ -32,6 +33,28 @@ TEST(load_and_unload)
 	ASSERT_EQ(0, rtd_unload("rtdefer"));
 	EXPECT_FALSE(rtd_loaded("rtdefer"));
 	EXPECT_NE(0, access("/sys/kernel/rtdefer", F_OK));
+}
+
+/*
+ * Every test's timeout is the harness's times the factor the guest was
+ * booted with (rtd_guest.timeout_factor=, given on debug kernels, where
+ * everything runs several times slower): the chain from the command line
+ * through /init's environment to the harness (rtd_harness.h) holds.
+ */
+TEST(timeouts_follow_the_guest_factor)
+{
+	char cmdline[4096], release[128], *arg;
+	int k = 1;
+
+	ASSERT_LT(0, rtd_read_file("/proc/cmdline", cmdline, sizeof(cmdline)));
+	ASSERT_LT(0, rtd_read_file("/proc/sys/kernel/osrelease", release, sizeof(release)));
+	arg = strstr(cmdline, "rtd_guest.timeout_factor=");
+	if (arg)
+		k = atoi(arg + strlen("rtd_guest.timeout_factor="));
+	/* the debug kernels of scripts/build-debug-kernel.sh are scaled */
+	if (strstr(release, "-rtd-"))
+		EXPECT_LT(1, k);
+	EXPECT_EQ(TEST_TIMEOUT_DEFAULT * k, _metadata->timeout);
 }
 
 TEST(version_reads_back)

@@ -9,6 +9,7 @@
  */
 #include "rtd_guest.h"
 #include "kselftest_harness.h"
+#include "rtd_harness.h"
 #include "rtd_kmod.h"
 
 #define MODPROBE "/sbin/modprobe"

@@ -8,6 +8,7 @@
 #include "rtd_guest.h"
 #include <sys/stat.h>
 #include "kselftest_harness.h"
+#include "rtd_harness.h"
 #include "rtd_check_file.h"
 
 #define DBG "/sys/kernel/debug/rtdefer/"

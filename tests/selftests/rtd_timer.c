@@ -8,6 +8,7 @@
 #include "rtd_guest.h"
 #include "rtd_kmod.h"
 #include "kselftest_harness.h"
+#include "rtd_harness.h"
 #include "rtd_check_file.h"
 
 #define CPU1_ONLINE "/sys/devices/system/cpu/cpu1/online"

@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <linux/capability.h>
 #include "kselftest_harness.h"
+#include "rtd_harness.h"
 
 #define ROOT "/sys/kernel/rtdefer/"
 #define PARAMS "/sys/module/rtdefer/parameters/"

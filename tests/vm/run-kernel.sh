@@ -51,7 +51,8 @@ rtdefer_guest=1"
 # kmemleak under TCG: the suite's guest took 72-93 s on the stock kernels
 # and 184-296 s on the debug ones only to reach its fifth program of nine),
 # so the timeout given is multiplied by RTD_DEBUG_TIMEOUT_FACTOR (default 3)
-# on a debug kernel.
+# on a debug kernel, and so is each test's own timeout (the guest's /init
+# reads rtd_guest.timeout_factor=).
 checkers=
 if [ -f "$(dirname "$vmlinux")/checkers" ]; then
 	checkers=$(cat "$(dirname "$vmlinux")/checkers")
@@ -59,6 +60,7 @@ if [ -f "$(dirname "$vmlinux")/checkers" ]; then
 	*" kmemleak "*) CMDLINE="$CMDLINE kmemleak=on" ;;
 	esac
 	timeout=$((timeout * ${RTD_DEBUG_TIMEOUT_FACTOR:-3}))
+	CMDLINE="$CMDLINE rtd_guest.timeout_factor=${RTD_DEBUG_TIMEOUT_FACTOR:-3}"
 fi
 CMDLINE="$CMDLINE ${RTD_CMDLINE:-}"
 
