@@ -177,7 +177,7 @@ rtd_preempt_arg() {
 }
 
 # rtd_all_kernels: the default entries of the last resolution.
-rtd_all_kernels() { awk -F'\t' '$3 == "default" { print $1 }' "$RTD_RESOLVED"; }
+rtd_all_kernels() { awk -F'\t' '$3 ~ /^default(,|$)/ { print $1 }' "$RTD_RESOLVED"; }
 
 # rtd_wait_slot N: return once fewer than N of the caller's background jobs
 # run (one TCG guest per host CPU at a time).

@@ -308,9 +308,9 @@ select_ids() {
 	*) rtd_die "unknown architecture '$ARCH_WANT' (x86_64 or arm64)" ;;
 	esac
 	if [ -z "$WANT" ]; then
-		awk -F'\t' -v a="$ARCH_WANT" '{ arm = $2 ~ /^arm64:/ }
-			a == "" && $3 == "default" ||
-			a == "x86_64" && $3 == "default" && !arm ||
+		awk -F'\t' -v a="$ARCH_WANT" '{ arm = $2 ~ /^arm64:/; d = $3 ~ /^default(,|$)/ }
+			a == "" && d ||
+			a == "x86_64" && d && !arm ||
 			a == "arm64" && arm && $3 !~ /^canary/ { printf "%s ", $1 }' "$OUT"
 		return
 	fi
@@ -351,7 +351,7 @@ main() {
 				*" $1 "* | *" $2 "*) ;;
 				*) continue ;;
 				esac
-			elif [ "$3" != default ]; then
+			elif [ "${3%%,*}" != default ]; then
 				continue
 			fi
 			failed=1
