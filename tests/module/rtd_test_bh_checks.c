@@ -39,16 +39,19 @@ struct rec {
 	int requeue;		/* times to queue itself again */
 	struct rtd_workqueue *wq;
 	int seq;		/* position in a shared log, see log_seq */
+	struct tasklet_struct *tasklet;	/* scheduled by each run, if set */
 };
 
 static atomic_t log_seq;
 
 /* Busy for @us by the clock: udelay() is poorly calibrated under TCG. */
+/* Busy for @us as both clocks see it (the BH pass's budget reads local_clock()). */
 static void spin_for_us(unsigned int us)
 {
-	u64 end = ktime_get_mono_fast_ns() + (u64)us * NSEC_PER_USEC;
+	u64 ns = (u64)us * NSEC_PER_USEC;
+	u64 mono = ktime_get_mono_fast_ns() + ns, local = local_clock() + ns;
 
-	while (ktime_get_mono_fast_ns() < end)
+	while (ktime_get_mono_fast_ns() < mono || local_clock() < local)
 		cpu_relax();
 }
 
@@ -62,6 +65,8 @@ static void rec_fn(struct rtd_work *work)
 	r->softirq = in_serving_softirq() && !in_hardirq();
 	r->ran_at = jiffies;
 	r->seq = atomic_inc_return(&log_seq);
+	if (r->tasklet)
+		tasklet_schedule(r->tasklet);
 	if (r->spin_us)
 		spin_for_us(r->spin_us);
 	if (READ_ONCE(r->hold)) {
@@ -281,61 +286,71 @@ static int nonreentrant_show(struct seq_file *m, void *v)
 }
 
 /*
- * Budget: 50 items of 1 ms each on one CPU, and a timer due in one jiffy.
- * A pass stops after the budget, so the timer softirq runs in between: it
- * fires long before the last item.
+ * Budget: a pass runs at most bh/max_restarts items and stops once
+ * bh/budget_us have passed; then it schedules its tasklet again, so other
+ * softirq work runs before the rest. NBUDGET items are queued at once on
+ * this CPU, and the first one schedules a tasklet of ours there. Tasklets
+ * run in the order they were scheduled: ours runs after the pass that
+ * scheduled it and before the pool's next pass, so the items that ran
+ * before it are that pass. The selftest loads rtdefer with
+ * bh_max_restarts=7 and a budget no pass reaches ("budget_items": 7), or
+ * with bh_budget_us=10 and items that spin 20 us each ("budget_time": 1,
+ * the least a pass runs).
  */
 #define NBUDGET 50
 
-static atomic_t budget_timer_seq, budget_timer_fired;
-static struct timer_list budget_timer;
+static atomic_t budget_seen;	/* log_seq when our tasklet ran, + 1 */
 
-/* Note how many items had run (possibly none: log_seq starts at 0). */
-static void budget_timer_fn(struct timer_list *t)
+static void budget_tasklet_fn(struct tasklet_struct *t)
 {
-	atomic_set(&budget_timer_seq, atomic_read(&log_seq));
-	atomic_set_release(&budget_timer_fired, 1);
+	atomic_set(&budget_seen, atomic_read(&log_seq) + 1);
 }
 
-static int budget_show(struct seq_file *m, void *v)
+static DECLARE_TASKLET(budget_tasklet, budget_tasklet_fn);
+
+static int budget_run(struct seq_file *m, unsigned int spin_us, int want)
 {
 	struct rec **r = kcalloc(NBUDGET, sizeof(*r), GFP_KERNEL);
-	int i, first = 0;
+	int i, first, ran;
 
 	if (failed(m, r, "no memory"))
 		return 0;
-	timer_setup(&budget_timer, budget_timer_fn, TIMER_PINNED);
-	atomic_set(&budget_timer_seq, 0);
-	atomic_set(&budget_timer_fired, 0);
 	for (i = 0; i < NBUDGET; i++) {
 		r[i] = rec_new(rtd_system_bh_wq);
 		if (failed(m, r[i], "no memory"))
 			goto out;
-		r[i]->spin_us = 1000;
+		r[i]->spin_us = spin_us;
 	}
+	r[0]->tasklet = &budget_tasklet;
+	atomic_set(&budget_seen, 0);
 	local_irq_disable();
+	first = atomic_read(&log_seq);
 	for (i = 0; i < NBUDGET; i++)
 		rtd_queue_work(rtd_system_bh_wq, &r[i]->dw.work);
-	first = atomic_read(&log_seq);
-	mod_timer(&budget_timer, jiffies + 1);
 	local_irq_enable();
 	rtd_flush_workqueue(rtd_system_bh_wq);
-	/* a loaded host may end the items before the tick: then the check fails */
-	for (i = 0; i < 50 && !atomic_read_acquire(&budget_timer_fired); i++)
-		msleep(20);
-	if (failed(m, atomic_read_acquire(&budget_timer_fired), "timer never fired") ||
-	    failed(m, atomic_read(&budget_timer_seq) - first < NBUDGET - 5,
-		   "timer fired only after item %d of %d",
-		   atomic_read(&budget_timer_seq) - first, NBUDGET))
+	/* the first item scheduled it: now it has run */
+	tasklet_kill(&budget_tasklet);
+	ran = atomic_read(&budget_seen) - 1 - first;
+	if (failed(m, atomic_read(&budget_seen), "the other tasklet never ran") ||
+	    failed(m, ran == want, "%d items ran before the other tasklet, not %d", ran, want))
 		goto out;
-	seq_printf(m, "ok timer after item %d of %d\n",
-		   atomic_read(&budget_timer_seq) - first, NBUDGET);
+	seq_printf(m, "ok the other tasklet ran after item %d of %d\n", ran, NBUDGET);
 out:
-	timer_delete_sync(&budget_timer);
 	for (i = 0; i < NBUDGET; i++)
 		rec_free(r[i]);
 	kfree(r);
 	return 0;
+}
+
+static int budget_items_show(struct seq_file *m, void *v)
+{
+	return budget_run(m, 0, 7);
+}
+
+static int budget_time_show(struct seq_file *m, void *v)
+{
+	return budget_run(m, 20, 1);
 }
 
 /* Delayed work: not before its delay; 0 at once; mod; cancel; flush. */
@@ -740,23 +755,48 @@ out:
 /*
  * Disable during a queueing storm from hardirq: every CPU's hrtimer queues
  * the item every 100 us; after disable_sync it never runs, after enable it
- * runs again. From hardirq, cancel_sync only cancels (and says so once).
+ * runs again. Then, the storm over, one hardirq queues the item and
+ * cancel_syncs it: there cancel_sync only cancels (it cannot wait, and says
+ * so once), and the item, pending on this CPU, cannot have run in between.
  */
 static struct rec *storm_rec;
 static atomic_t storm_queued;
-static bool storm_hardirq_cancel;
-static atomic_t storm_hardirq_cancelled;
 
 static enum hrtimer_restart storm_timer_fn(struct hrtimer *t)
 {
-	if (READ_ONCE(storm_hardirq_cancel)) {
-		if (rtd_cancel_work_sync(&storm_rec->dw.work))
-			atomic_inc(&storm_hardirq_cancelled);
-	} else if (rtd_queue_work(rtd_system_bh_wq, &storm_rec->dw.work)) {
+	if (rtd_queue_work(rtd_system_bh_wq, &storm_rec->dw.work))
 		atomic_inc(&storm_queued);
-	}
 	hrtimer_forward_now(t, ns_to_ktime(100 * NSEC_PER_USEC));
 	return HRTIMER_RESTART;
+}
+
+static struct hrtimer hq_timer;
+static bool hq_queued, hq_cancelled;
+static atomic_t hq_done;
+
+static enum hrtimer_restart hq_timer_fn(struct hrtimer *t)
+{
+	hq_queued = rtd_queue_work(rtd_system_bh_wq, &storm_rec->dw.work);
+	hq_cancelled = rtd_cancel_work_sync(&storm_rec->dw.work);
+	/* publish the results to the waiting check */
+	atomic_set_release(&hq_done, 1);
+	return HRTIMER_NORESTART;
+}
+
+/* Queue and cancel_sync storm_rec in one hardirq; false if it never came. */
+static bool hq_run(void)
+{
+	int i;
+
+	atomic_set(&hq_done, 0);
+	rtd_hrtimer_setup(&hq_timer, hq_timer_fn, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	hrtimer_start(&hq_timer, ns_to_ktime(1000), HRTIMER_MODE_REL_HARD);
+	/* pairs with the release in hq_timer_fn() */
+	for (i = 0; i < 10000 && !atomic_read_acquire(&hq_done); i++)
+		usleep_range(500, 1000);
+	hrtimer_cancel(&hq_timer);
+	/* pairs with the release in hq_timer_fn() */
+	return atomic_read_acquire(&hq_done);
 }
 
 static DEFINE_PER_CPU(struct hrtimer, storm_timers);
@@ -790,14 +830,12 @@ static void storm_timers_stop(void)
 
 static int disable_storm_show(struct seq_file *m, void *v)
 {
-	int i, runs;
+	int runs;
 
 	storm_rec = rec_new(rtd_system_bh_wq);
 	if (failed(m, storm_rec, "no memory"))
 		goto out;
 	atomic_set(&storm_queued, 0);
-	atomic_set(&storm_hardirq_cancelled, 0);
-	WRITE_ONCE(storm_hardirq_cancel, false);
 	storm_timers_start();
 	if (failed(m, rec_wait(storm_rec, 20), "storm items never ran"))
 		goto stop;
@@ -810,21 +848,15 @@ static int disable_storm_show(struct seq_file *m, void *v)
 	rtd_enable_work(&storm_rec->dw.work);
 	if (failed(m, rec_wait(storm_rec, runs + 20), "never ran after enable"))
 		goto stop;
-	/*
-	 * cancel_sync from hardirq cancels (it cannot wait, and says so once):
-	 * an item kept pending by BH being off here is taken off by the timer.
-	 */
-	WRITE_ONCE(storm_hardirq_cancel, true);
-	msleep(20);
+	storm_timers_stop();
+	rtd_flush_work(&storm_rec->dw.work);
 	runs = atomic_read(&storm_rec->runs);
-	local_bh_disable();
-	rtd_queue_work(rtd_system_bh_wq, &storm_rec->dw.work);
-	for (i = 0; i < 500 && rtd_work_pending(&storm_rec->dw.work); i++)
-		spin_for_us(100);
-	local_bh_enable();
-	msleep(20);
-	if (failed(m, !rtd_work_pending(&storm_rec->dw.work), "hardirq cancel_sync missed it") ||
-	    failed(m, atomic_read(&storm_hardirq_cancelled) > 0, "hardirq cancel_sync said idle") ||
+	if (failed(m, hq_run(), "the hardirq never came"))
+		goto stop;
+	rtd_flush_workqueue(rtd_system_bh_wq);
+	if (failed(m, hq_queued, "queueing an idle item from hardirq refused") ||
+	    failed(m, hq_cancelled, "hardirq cancel_sync of the item just queued said idle") ||
+	    failed(m, !rtd_work_pending(&storm_rec->dw.work), "pending after the cancel") ||
 	    failed(m, atomic_read(&storm_rec->runs) == runs, "cancelled item ran"))
 		goto stop;
 	seq_printf(m, "ok %d queued from hardirq\n", atomic_read(&storm_queued));
@@ -878,36 +910,42 @@ out:
 }
 
 /*
- * Drain: chained items (each re-queues itself 50 times) are all waited for,
- * and a delayed item holds the drain open for 3 s. Meanwhile a timer (timer
- * softirq: not a callback of the queue) tries every 50 ms to queue another
- * item on it: once the drain has surely begun (100 ms after the thread went
- * for it), every try must be refused. Destroy with pending work (plain and
- * delayed) runs everything first.
+ * Drain: chained items (each re-queues itself 50 times: the queue's own
+ * callbacks may) and a delayed item are all waited for. While the drain
+ * goes on, queueing from outside the queue's callbacks is refused: tried
+ * at the drain's last step (debug hook RTD_HOOK_BH_DRAINED, in the draining
+ * task before the drain ends) from there and from a tasklet (a softirq,
+ * but not one of the queue's callbacks) it waits for. Destroy with pending
+ * work (plain and delayed) runs everything first.
  */
 static struct {
-	struct timer_list timer;
+	struct rtd_workqueue *wq;
 	struct rec *item;
-	unsigned long drain_start;	/* 0 until the drain is called */
-	bool drain_done;
+	struct completion tasklet_done;
 	int tries, accepted;
 } outside;
 
-static void outside_fn(struct timer_list *t)
+static void outside_try(void)
 {
-	unsigned long start = READ_ONCE(outside.drain_start);
-	bool ok;
+	outside.tries++;
+	outside.accepted += rtd_queue_work(outside.wq, &outside.item->dw.work);
+}
 
-	if (READ_ONCE(outside.drain_done))
+static void outside_tasklet_fn(struct tasklet_struct *t)
+{
+	outside_try();
+	complete(&outside.tasklet_done);
+}
+
+static DECLARE_TASKLET(outside_tasklet, outside_tasklet_fn);
+
+static void outside_hook(void *arg)
+{
+	if (arg != outside.wq)
 		return;
-	if (!rtd_work_pending(&outside.item->dw.work)) {
-		ok = rtd_queue_work(outside.item->wq, &outside.item->dw.work);
-		if (start && time_after(jiffies, start + HZ / 10)) {
-			outside.tries++;
-			outside.accepted += ok;
-		}
-	}
-	mod_timer(t, jiffies + HZ / 20);
+	outside_try();
+	tasklet_schedule(&outside_tasklet);
+	wait_for_completion(&outside.tasklet_done);
 }
 
 static int drain_check(struct seq_file *m, struct rtd_workqueue *wq, struct rec **r, int n)
@@ -920,30 +958,29 @@ static int drain_check(struct seq_file *m, struct rtd_workqueue *wq, struct rec 
 		goto out;
 	for (i = 0; i < n; i++)
 		r[i]->requeue = 49;
+	outside.wq = wq;
 	outside.tries = 0;
 	outside.accepted = 0;
-	outside.drain_start = 0;
-	outside.drain_done = false;
-	timer_setup(&outside.timer, outside_fn, 0);
-	mod_timer(&outside.timer, jiffies + 1);
-	rtd_queue_delayed_work(wq, &holder->dw, 3 * HZ);
+	init_completion(&outside.tasklet_done);
+	rtd_debug_set_hook(RTD_HOOK_BH_DRAINED, outside_hook);
+	rtd_queue_delayed_work(wq, &holder->dw, HZ / 10);
 	for (i = 0; i < n; i++)
 		rtd_queue_work(wq, &r[i]->dw.work);
-	WRITE_ONCE(outside.drain_start, jiffies);
 	rtd_drain_workqueue(wq);
-	WRITE_ONCE(outside.drain_done, true);
-	timer_delete_sync(&outside.timer);
+	rtd_debug_set_hook(RTD_HOOK_BH_DRAINED, NULL);
+	tasklet_kill(&outside_tasklet);
 	for (i = 0; i < n; i++)
 		if (failed(m, atomic_read(&r[i]->runs) == 50, "chain %d ran %d of 50 times",
 			   i, atomic_read(&r[i]->runs)))
 			goto out;
 	if (failed(m, atomic_read(&holder->runs) == 1, "drain returned before the delayed item") ||
-	    failed(m, outside.tries > 5, "only %d tries from outside", outside.tries) ||
+	    failed(m, outside.tries == 2, "%d tries from outside, not 2", outside.tries) ||
 	    failed(m, !outside.accepted, "%d of %d tries from outside accepted while draining",
 		   outside.accepted, outside.tries))
 		goto out;
 	ret = 0;
 out:
+	rtd_debug_set_hook(RTD_HOOK_BH_DRAINED, NULL);
 	rec_free(holder);
 	rec_free(outside.item);
 	return ret;
@@ -1240,7 +1277,6 @@ static int load_show(struct seq_file *m, void *v)
 	if (failed(m, storm_rec, "no memory"))
 		return 0;
 	storm_rec->spin_us = 200;
-	WRITE_ONCE(storm_hardirq_cancel, false);
 	storm_timers_start();
 	seq_puts(m, "ok\n");
 	return 0;
@@ -1398,7 +1434,8 @@ static const struct rtd_check checks[] = {
 	{ "highpri", highpri_show },
 	{ "requeue", requeue_show },
 	{ "nonreentrant", nonreentrant_show },
-	{ "budget", budget_show },
+	{ "budget_items", budget_items_show },
+	{ "budget_time", budget_time_show },
 	{ "delayed", delayed_show },
 	{ "flush_cancel", flush_cancel_show },
 	{ "cancel_sync", cancel_sync_show },

@@ -58,9 +58,27 @@ TEST_F(bh, requeue_while_running_stays_behind_itself)
 	run_check(_metadata, "nonreentrant");
 }
 
-TEST_F(bh, budget_lets_other_softirqs_run)
+/* rtdefer loaded again with @params, then the test module */
+static void reload(struct __test_metadata *_metadata, const char *params)
 {
-	run_check(_metadata, "budget");
+	ASSERT_EQ(0, rtd_unload("rtd_test_bh"));
+	ASSERT_EQ(0, rtd_unload("rtdefer"));
+	ASSERT_EQ(0, rtd_load("rtdefer", params));
+	ASSERT_EQ(0, rtd_load("rtd_test_bh", NULL));
+}
+
+/* other softirq work runs between passes: after bh/max_restarts items... */
+TEST_F(bh, pass_ends_after_max_restarts_items)
+{
+	reload(_metadata, "bh_max_restarts=7 bh_budget_us=1000000");
+	run_check(_metadata, "budget_items");
+}
+
+/* ...or once bh/budget_us are spent (here after one 20 us item) */
+TEST_F(bh, pass_ends_once_its_time_budget_is_spent)
+{
+	reload(_metadata, "bh_budget_us=10");
+	run_check(_metadata, "budget_time");
 }
 
 TEST_F(bh, delayed_mod_cancel_flush)
