@@ -71,6 +71,7 @@ deb:
 
 docs:
 	scripts/mkdocs.sh docs/api.md
+	tests/api-coverage.pl >docs/coverage.md
 
 bench:
 	scripts/bench.sh

@@ -444,6 +444,22 @@ doc_links() {
 		record - doc-links "not ok" "see $log"
 }
 
+# Every export and public macro is called by a guest test's code, and
+# docs/coverage.md (which says by which) is current.
+api_coverage() {
+	local log=$RESULTS/api-coverage.log
+	if "$RTD_TOP/tests/api-coverage.pl" --check >"$log" 2>&1; then
+		record - api-coverage ok
+	else
+		record - api-coverage "not ok" "$(head -3 "$log" | tr '\n' ' ')"
+	fi
+	if "$RTD_TOP/tests/api-coverage.pl" 2>>"$log" | cmp -s - "$RTD_TOP/docs/coverage.md"; then
+		record - api-coverage:current ok
+	else
+		record - api-coverage:current "not ok" "docs/coverage.md is stale: run make docs"
+	fi
+}
+
 # The API reference builds without a warning, and docs/api.md is current.
 docs_check() {
 	local log=$RESULTS/docs.log
@@ -506,6 +522,7 @@ main() {
 	checkpatch
 	kerneldoc
 	docs_check
+	api_coverage
 	doc_links
 	bench_csv_check
 	build_selftests
