@@ -417,9 +417,10 @@ dkms_prepare() {
 }
 
 # package_checks: tests/package-check.sh, its chroot part with the headers of
-# 6.1 (Debian 12's own kernel) or else the first host-built kernel of the run.
+# 6.1 (Debian 12's own kernel) or else the first host-built kernel of the run,
+# its arm64 part with the first arm64 kernel of the run, if any.
 package_checks() {
-	local id kid=
+	local id kid=- aid=
 	for id in 6.1 $KERNELS; do
 		case " $KERNELS " in *" $id "*) ;; *) continue ;; esac
 		if [ "$(rtd_kernel_field "$id" build)" = host ] &&
@@ -428,7 +429,11 @@ package_checks() {
 			break
 		fi
 	done
-	"$RTD_TOP/tests/package-check.sh" "$BUILD/package" $kid \
+	for id in $KERNELS; do
+		[ "$(rtd_kernel_arch "$id")" = arm64 ] && { aid=$id; break; }
+	done
+	[ "$kid" = - ] && [ -z "$aid" ] && kid=
+	"$RTD_TOP/tests/package-check.sh" "$BUILD/package" $kid $aid \
 		>"$RESULTS/package.results" 2>"$RESULTS/package.err"
 	[ -s "$RESULTS/package.results" ] ||
 		echo "not ok package # see $RESULTS/package.err" >"$RESULTS/package.results"

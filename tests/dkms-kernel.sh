@@ -17,6 +17,9 @@
 #     unresolved symbol or a CRC mismatch being an error: modules.dep must
 #     list rtdefer and the sample depending on it.
 #
+# RTD_DKMS_SRC=DIR: add the source in DIR (e.g. the rtdefer-dkms package's
+# /usr/src/rtdefer-VERSION) instead of what `make dkms-src` ships.
+#
 # OUTDIR/root/lib/modules/KVER becomes the guest's /lib/modules/KVER. Prints
 # one line per step ("ok NAME" or "not ok NAME # see LOG") and exits 1 if
 # any failed.
@@ -63,8 +66,16 @@ rtd_dkms() {
 		--installtree "$out/root/lib/modules"
 }
 
+dkms_src() {
+	if [ -n "${RTD_DKMS_SRC:-}" ]; then
+		cp -a "$RTD_DKMS_SRC" "$out/src/rtdefer-$version"
+	else
+		make -s -C "$RTD_TOP" dkms-src DKMS_SRC="$out/src/rtdefer-$version"
+	fi
+}
+
 install_dkms() {
-	make -s -C "$RTD_TOP" dkms-src DKMS_SRC="$out/src/rtdefer-$version" &&
+	dkms_src &&
 		rtd_dkms add &&
 		rtd_dkms build -k "$kver" --kernelsourcedir "$kdir" &&
 		rtd_dkms install -k "$kver" --kernelsourcedir "$kdir" --no-depmod &&

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# package-check.sh OUTDIR [ID]: make check's packaging checks, in OUTDIR
+# package-check.sh OUTDIR [ID [ARM64_ID]]: make check's packaging checks, in OUTDIR
 # (inside the source tree: the chroot sees only that and the kernel cache).
 #
 #  dkms.old-kernels  dkms.conf makes DKMS skip kernels older than 5.10 (exit
@@ -11,13 +11,17 @@
 #  deb.lintian       no lintian tag at all, pedantic and experimental ones
 #                    included (overrides carry their reason);
 #  deb.*             tests/deb-chroot.sh in a throwaway overlay of the
-#                    bookworm-dkms chroot, with kernel ID's headers if given.
+#                    bookworm-dkms chroot, with kernel ID's headers if given;
+#  deb.arm64.*       the package's DKMS source (/usr/src/rtdefer-VERSION of
+#                    the .deb) cross-built by DKMS for arm64 kernel ARM64_ID,
+#                    as tests/dkms-kernel.sh does from the tree (build only).
 #
 # Prints one line per step ("ok NAME" / "not ok NAME # see LOG") and exits 1
 # if any failed.
 set -uo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
-out=$1 id=${2:-}
+out=$1 id=${2:-} arm64_id=${3:-}
+[ "$id" != - ] || id=	# "-": no x86 kernel, an arm64 one follows
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$RTD_TOP/dkms.conf")
 rm -rf "$out"
 mkdir -p "$out"
@@ -73,6 +77,18 @@ chroot_test() {
 		"$out/chroot.log" $kver $kdir $cc
 }
 
+# The package's source, built for an arm64 kernel; its steps renamed deb.arm64.*.
+arm64_build() {
+	local deb=$out/deb/rtdefer-dkms_${version}_all.deb
+
+	rm -rf "$out/arm64"
+	mkdir -p "$out/arm64"
+	dpkg-deb -x "$deb" "$out/arm64/pkg" || { echo "not ok deb.arm64.unpack"; return; }
+	RTD_DKMS_SRC=$out/arm64/pkg/usr/src/rtdefer-$version \
+		"$RTD_TOP/tests/dkms-kernel.sh" "$arm64_id" "$out/arm64/dkms" |
+		sed -E 's/^(ok|not ok) /\1 deb.arm64./'
+}
+
 rtd_step dkms.old-kernels old_kernels || ok=1
 if rtd_step deb.build "$RTD_TOP/scripts/mkdeb.sh" "$out/deb"; then
 	rtd_step deb.lintian lintian_clean || ok=1
@@ -81,6 +97,12 @@ if rtd_step deb.build "$RTD_TOP/scripts/mkdeb.sh" "$out/deb"; then
 	grep -q '^ok deb.install' "$out/chroot.results" &&
 		grep -q '^# deb-chroot.sh: finished' "$out/chroot.results" ||
 		{ echo "not ok deb.chroot # stopped early, see $out/chroot.log"; ok=1; }
+	if [ -n "$arm64_id" ]; then
+		arm64_build | tee "$out/arm64.results"
+		grep -q '^not ok' "$out/arm64.results" && ok=1
+		grep -q '^ok deb.arm64.dkms.install' "$out/arm64.results" ||
+			{ echo "not ok deb.arm64 # stopped early, see $out/arm64"; ok=1; }
+	fi
 else
 	ok=1
 fi
