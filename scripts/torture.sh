@@ -48,15 +48,15 @@ table() {
 	echo "\"bad\" sums duplicates, wrong context, wrong CPU, overtaken order,"
 	echo "contradicted API results and runs concurrent with themselves."
 	echo
-	echo "| kernel | queue | queued | ran | cancelled | refused | lost | bad | verdict |"
-	echo "|---|---|---:|---:|---:|---:|---:|---:|---|"
+	echo "| kernel | queue | queued | ran | cancelled | dropped at task exit | refused | lost | bad | verdict |"
+	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"
 	for id in "$@"; do
 		kver=$(rtd_kernel_field "$id" kver)
 		awk -v k="$kver" '$1 == "#" && $3 == "queued" {
 				sub(/:$/, "", $2)
-				bad = $14 + $16 + $18 + $20 + $22 + $24
-				ok = ($4 == $6 + $8 && $12 == 0 && bad == 0) ? "pass" : "**FAIL**"
-				printf "| %s | %s | %d | %d | %d | %d | %d | %d | %s |\n", k, $2, $4, $6, $8, $10, $12, bad, ok
+				bad = $16 + $18 + $20 + $22 + $24 + $26
+				ok = ($4 == $6 + $8 + $10 && $14 == 0 && bad == 0) ? "pass" : "**FAIL**"
+				printf "| %s | %s | %d | %d | %d | %d | %d | %d | %d | %s |\n", k, $2, $4, $6, $8, $10, $12, $14, bad, ok
 			}' "$OUT/$id/ktap.log" 2>/dev/null
 	done
 	echo

@@ -21,6 +21,7 @@ struct rtt_kind {
 	atomic_long_t queued;		/* queueing calls that returned true */
 	atomic_long_t ran;		/* callbacks run */
 	atomic_long_t cancelled;	/* taken back by a cancel that said so */
+	atomic_long_t dropped;		/* dropped at its bound task's exit */
 	atomic_long_t refused;		/* refused for a documented reason */
 	atomic_long_t dup;		/* a queueing whose callback ran twice */
 	atomic_long_t bad_ctx;		/* callback in the wrong context */
@@ -67,6 +68,7 @@ void rtt_cb_start(struct rtt_item *it, bool ctx_ok);
 void rtt_cb_end(struct rtt_item *it);
 void rtt_queued(struct rtt_item *it, bool ok, bool refusal_ok);
 void rtt_cancelled(struct rtt_item *it);
+void rtt_dropped(struct rtt_item *it);
 void rtt_bad(atomic_long_t *counter, struct rtt_item *it, const char *what);
 int rtt_kind_init(struct rtt_kind *k, const char *name, bool behind_itself);
 void rtt_kind_free(struct rtt_kind *k);

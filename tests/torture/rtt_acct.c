@@ -200,6 +200,16 @@ void rtt_cancelled(struct rtt_item *it)
 }
 
 /**
+ * rtt_dropped() - account for an expiry dropped because its bound task exited
+ * @it: the item; its callback must not be running
+ */
+void rtt_dropped(struct rtt_item *it)
+{
+	atomic_long_inc(&it->kind->dropped);
+	rtt_release(it);
+}
+
+/**
  * rtt_settle() - at the end, wait (until @deadline) for an item to come back
  * @it: the item
  * @deadline: in jiffies
@@ -250,13 +260,14 @@ static long rtt_n(atomic_long_t *counter)
 bool rtt_kind_report(struct rtt_kind *k, int *test)
 {
 	long q = rtt_n(&k->queued), r = rtt_n(&k->ran), c = rtt_n(&k->cancelled);
+	long d = rtt_n(&k->dropped);
 	long bad = rtt_n(&k->dup) + rtt_n(&k->bad_ctx) + rtt_n(&k->bad_cpu) +
 		   rtt_n(&k->bad_order) + rtt_n(&k->bad_ret) + rtt_n(&k->lost) +
 		   rtt_n(&k->overlap);
-	bool ok = q > 0 && q == r + c && !bad;
+	bool ok = q > 0 && q == r + c + d && !bad;
 
-	pr_info("ktap: # %s: queued %ld ran %ld cancelled %ld refused %ld lost %ld dup %ld ctx %ld cpu %ld order %ld ret %ld overlap %ld\n",
-		k->name, q, r, c, rtt_n(&k->refused), rtt_n(&k->lost), rtt_n(&k->dup),
+	pr_info("ktap: # %s: queued %ld ran %ld cancelled %ld dropped %ld refused %ld lost %ld dup %ld ctx %ld cpu %ld order %ld ret %ld overlap %ld\n",
+		k->name, q, r, c, d, rtt_n(&k->refused), rtt_n(&k->lost), rtt_n(&k->dup),
 		rtt_n(&k->bad_ctx), rtt_n(&k->bad_cpu), rtt_n(&k->bad_order), rtt_n(&k->bad_ret),
 		rtt_n(&k->overlap));
 	pr_info("ktap: %s %d %s\n", ok ? "ok" : "not ok", ++*test, k->name);

@@ -162,7 +162,7 @@ static void rtt_t_task_round(struct rtt_timer *x)
 		msleep(20);
 	if (atomic_read(&x->it.owned)) {
 		if (rtd_timer_task_exited(&x->t) && !rtd_timer_active(&x->t))
-			rtt_cancelled(&x->it);	/* dropped at exit, as promised */
+			rtt_dropped(&x->it);	/* at exit, as promised */
 		else
 			rtt_bad(&x->it.kind->lost, &x->it, "bound timer neither ran nor stopped");
 	}
