@@ -5,9 +5,12 @@
  * hardirq check that declines one expiry in four (the check consumes the
  * arm); and timers bound to a kthread that exits while the timer is armed
  * or its task_work queued, which rtdefer must notice (the callback does not
- * run in a dead task; rtd_timer_task_exited() says so). Timers are armed
- * from hardirq and task context, re-arm themselves a few times
- * (RTD_TIMER_RESTART), and chaos threads cancel them in flight.
+ * run in a dead task; rtd_timer_task_exited() says so); and timers bound
+ * to a user process (busybox, started by a usermode helper, bound and armed
+ * between its fork and its exec), which runs the expiry on a return to user
+ * space or exits first, at random. Timers are armed from hardirq and task
+ * context, re-arm themselves a few times (RTD_TIMER_RESTART), and chaos
+ * threads cancel them in flight.
  */
 #include <linux/delay.h>
 #include <linux/hardirq.h>
@@ -15,22 +18,24 @@
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/umh.h>
 #include <rtdefer/timer.h>
 
 #include "compat/compat.h"
 #include "rtt.h"
 
-enum { RTT_T_THREAD, RTT_T_CHECK, RTT_T_TASK, RTT_T_NR };
+enum { RTT_T_THREAD, RTT_T_CHECK, RTT_T_TASK, RTT_T_USER, RTT_T_NR };
 
 static const char * const rtt_t_names[RTT_T_NR] = {
-	"timer.thread", "timer.check", "timer.task_exit",
+	"timer.thread", "timer.check", "timer.task_exit", "timer.user_task",
 };
 
 struct rtt_timer {
 	struct rtd_timer t;
 	struct rtt_item it;
-	struct task_struct *task;	/* RTT_T_TASK: bound to it */
+	struct task_struct *task;	/* RTT_T_TASK, _USER: bound to it */
 	unsigned int restarts;		/* re-arms left for this arm */
+	bool armed;			/* RTT_T_USER: bound and armed */
 };
 
 static struct rtt_kind rtt_t_kinds[RTT_T_NR];
@@ -137,11 +142,28 @@ static bool rtt_t_task_settled(struct rtt_timer *x)
 	       (!rtd_timer_active(&x->t) && rtd_timer_task_exited(&x->t));
 }
 
+/* The bound task exited: the expiry ran in it or was dropped; unbind. */
+static void rtt_t_task_done(struct rtt_timer *x)
+{
+	int i;
+
+	for (i = 0; i < 250 && !rtt_t_task_settled(x); i++)
+		msleep(20);
+	if (atomic_read(&x->it.owned)) {
+		if (rtd_timer_task_exited(&x->t) && !rtd_timer_active(&x->t))
+			rtt_dropped(&x->it);	/* at exit, as promised */
+		else
+			rtt_bad(&x->it.kind->lost, &x->it, "bound timer neither ran nor stopped");
+	}
+	rtd_timer_unbind_task(&x->t);
+	put_task_struct(x->task);
+	x->task = NULL;
+}
+
 /* Arm a timer bound to a kthread, let the kthread exit, account. */
 static void rtt_t_task_round(struct rtt_timer *x)
 {
 	struct task_struct *task;
-	int i;
 
 	if (!rtt_claim(&x->it))
 		return;
@@ -158,17 +180,63 @@ static void rtt_t_task_round(struct rtt_timer *x)
 	rtt_t_arm(x);
 	usleep_range(10, 10 + rtt_rand(2000));
 	kthread_stop(task);
-	for (i = 0; i < 250 && !rtt_t_task_settled(x); i++)
-		msleep(20);
-	if (atomic_read(&x->it.owned)) {
-		if (rtd_timer_task_exited(&x->t) && !rtd_timer_active(&x->t))
-			rtt_dropped(&x->it);	/* at exit, as promised */
-		else
-			rtt_bad(&x->it.kind->lost, &x->it, "bound timer neither ran nor stopped");
+	rtt_t_task_done(x);
+}
+
+/*
+ * In the usermode helper's new task, before it execs busybox: bind the
+ * timer to it and arm it (20 us to 50 ms), so that the expiry comes during
+ * the exec, in user space or after the exit.
+ */
+static int rtt_t_user_init(struct subprocess_info *info, struct cred *new)
+{
+	struct rtt_timer *x = info->data;
+
+	get_task_struct(current);
+	x->task = current;
+	if (rtd_timer_bind_task(&x->t, current)) {
+		rtt_bad(&x->it.kind->bad_ret, &x->it, "bind_task to a new process failed");
+		return 0;
 	}
-	rtd_timer_unbind_task(&x->t);
-	x->task = NULL;
-	put_task_struct(task);
+	x->armed = true;
+	rtt_stamp(&x->it, -1, false);
+	atomic_long_inc(&x->it.kind->queued);
+	rtd_timer_start(&x->t, ns_to_ktime((20 + rtt_rand(50000)) * NSEC_PER_USEC),
+			HRTIMER_MODE_REL);
+	return 0;
+}
+
+/* A user process that loops a random while in user space (or not at all), then exits. */
+static void rtt_t_user_round(struct rtt_timer *x)
+{
+	struct subprocess_info *info;
+	char script[80], *argv[5], *envp[2];
+
+	if (!rtt_claim(&x->it))
+		return;
+	argv[0] = "/bin/busybox";
+	argv[1] = "sh";
+	argv[2] = "-c";
+	argv[3] = script;
+	argv[4] = NULL;
+	envp[0] = "PATH=/bin";
+	envp[1] = NULL;
+	snprintf(script, sizeof(script), "i=0; while [ $i -lt %u ]; do i=$((i + 1)); done",
+		 rtt_rand(4) ? rtt_rand(3000) : 0);
+	x->armed = false;
+	info = call_usermodehelper_setup(argv[0], argv, envp, GFP_KERNEL, rtt_t_user_init,
+					 NULL, x);
+	if (info)
+		call_usermodehelper_exec(info, UMH_WAIT_PROC);
+	if (x->armed) {
+		rtt_t_task_done(x);
+		return;
+	}
+	if (x->task) {
+		put_task_struct(x->task);
+		x->task = NULL;
+	}
+	rtt_release(&x->it);
 }
 
 static void rtt_t_cancel(struct rtt_timer *x)
@@ -192,10 +260,13 @@ static void rtt_t_chaos(void)
 	unsigned int k = rtt_rand(RTT_T_NR);
 	struct rtt_timer *x = &rtt_t_items[k][rtt_rand(rtt_nitems)];
 
-	if (k != RTT_T_TASK) {
+	if (k < RTT_T_TASK) {
 		rtt_t_cancel(x);
 	} else if (mutex_trylock(&rtt_t_task_lock)) {
-		rtt_t_task_round(x);
+		if (k == RTT_T_TASK)
+			rtt_t_task_round(x);
+		else
+			rtt_t_user_round(x);
 		mutex_unlock(&rtt_t_task_lock);
 	}
 }
