@@ -40,19 +40,37 @@ struct rec {
 	struct rtd_workqueue *wq;
 	int seq;		/* position in a shared log, see log_seq */
 	struct tasklet_struct *tasklet;	/* scheduled by each run, if set */
+	bool spin_local;	/* spin_us of local_clock(), not of the mono clock */
+	bool clock_stuck;	/* local_clock() did not get there in 50 ms */
 };
 
 static atomic_t log_seq;
 
 /* Busy for @us by the clock: udelay() is poorly calibrated under TCG. */
-/* Busy for @us as both clocks see it (the BH pass's budget reads local_clock()). */
 static void spin_for_us(unsigned int us)
 {
-	u64 ns = (u64)us * NSEC_PER_USEC;
-	u64 mono = ktime_get_mono_fast_ns() + ns, local = local_clock() + ns;
+	u64 end = ktime_get_mono_fast_ns() + (u64)us * NSEC_PER_USEC;
 
-	while (ktime_get_mono_fast_ns() < mono || local_clock() < local)
+	while (ktime_get_mono_fast_ns() < end)
 		cpu_relax();
+}
+
+/*
+ * Busy for @us of local_clock(), the clock of the BH pass's budget. Under
+ * TCG it can stand still for long (an unstable TSC: it stops one tick past
+ * the last tick), so at most 50 ms of the mono clock. Return: false then.
+ */
+static bool spin_local_us(unsigned int us)
+{
+	u64 end = local_clock() + (u64)us * NSEC_PER_USEC;
+	u64 cap = ktime_get_mono_fast_ns() + 50 * NSEC_PER_MSEC;
+
+	while (local_clock() < end) {
+		if (ktime_get_mono_fast_ns() > cap)
+			return false;
+		cpu_relax();
+	}
+	return true;
 }
 
 static void rec_fn(struct rtd_work *work)
@@ -67,7 +85,9 @@ static void rec_fn(struct rtd_work *work)
 	r->seq = atomic_inc_return(&log_seq);
 	if (r->tasklet)
 		tasklet_schedule(r->tasklet);
-	if (r->spin_us)
+	if (r->spin_us && r->spin_local)
+		r->clock_stuck |= !spin_local_us(r->spin_us);
+	else if (r->spin_us)
 		spin_for_us(r->spin_us);
 	if (READ_ONCE(r->hold)) {
 		u64 end = ktime_get_mono_fast_ns() + 5ULL * NSEC_PER_SEC;
@@ -294,8 +314,8 @@ static int nonreentrant_show(struct seq_file *m, void *v)
  * scheduled it and before the pool's next pass, so the items that ran
  * before it are that pass. The selftest loads rtdefer with
  * bh_max_restarts=7 and a budget no pass reaches ("budget_items": 7), or
- * with bh_budget_us=10 and items that spin 20 us each ("budget_time": 1,
- * the least a pass runs).
+ * with bh_budget_us=10 and items that spin 20 us of local_clock() each
+ * ("budget_time": 1, the least a pass runs).
  */
 #define NBUDGET 50
 
@@ -320,6 +340,7 @@ static int budget_run(struct seq_file *m, unsigned int spin_us, int want)
 		if (failed(m, r[i], "no memory"))
 			goto out;
 		r[i]->spin_us = spin_us;
+		r[i]->spin_local = true;
 	}
 	r[0]->tasklet = &budget_tasklet;
 	atomic_set(&budget_seen, 0);
@@ -332,6 +353,9 @@ static int budget_run(struct seq_file *m, unsigned int spin_us, int want)
 	/* the first item scheduled it: now it has run */
 	tasklet_kill(&budget_tasklet);
 	ran = atomic_read(&budget_seen) - 1 - first;
+	for (i = 0; i < NBUDGET; i++)
+		if (failed(m, !r[i]->clock_stuck, "local_clock() stood still for 50 ms"))
+			goto out;
 	if (failed(m, atomic_read(&budget_seen), "the other tasklet never ran") ||
 	    failed(m, ran == want, "%d items ran before the other tasklet, not %d", ran, want))
 		goto out;
