@@ -311,11 +311,13 @@ static int nonreentrant_show(struct seq_file *m, void *v)
  * softirq work runs before the rest. NBUDGET items are queued at once on
  * this CPU, and the first one schedules a tasklet of ours there. Tasklets
  * run in the order they were scheduled: ours runs after the pass that
- * scheduled it and before the pool's next pass, so the items that ran
- * before it are that pass. The selftest loads rtdefer with
- * bh_max_restarts=7 and a budget no pass reaches ("budget_items": 7), or
- * with bh_budget_us=10 and items that spin 20 us of local_clock() each
- * ("budget_time": 1, the least a pass runs).
+ * scheduled it, or after a later one if the pool's tasklet was raised once
+ * more before ours (7.3-rt once ran 2 where 1 was expected), so the items
+ * that ran before it are whole passes. The selftest loads rtdefer with
+ * bh_max_restarts=7 and a budget no pass reaches ("budget_items": a
+ * multiple of 7 below 50), or with bh_budget_us=10 and items that spin
+ * 20 us of local_clock() each ("budget_time": fewer than the default
+ * bh_max_restarts, 10, so time ended the passes, not their count).
  */
 #define NBUDGET 50
 
@@ -328,7 +330,7 @@ static void budget_tasklet_fn(struct tasklet_struct *t)
 
 static DECLARE_TASKLET(budget_tasklet, budget_tasklet_fn);
 
-static int budget_run(struct seq_file *m, unsigned int spin_us, int want)
+static int budget_run(struct seq_file *m, unsigned int spin_us, int per_pass, int below)
 {
 	struct rec **r = kcalloc(NBUDGET, sizeof(*r), GFP_KERNEL);
 	int i, first, ran;
@@ -357,7 +359,9 @@ static int budget_run(struct seq_file *m, unsigned int spin_us, int want)
 		if (failed(m, !r[i]->clock_stuck, "local_clock() stood still for 50 ms"))
 			goto out;
 	if (failed(m, atomic_read(&budget_seen), "the other tasklet never ran") ||
-	    failed(m, ran == want, "%d items ran before the other tasklet, not %d", ran, want))
+	    failed(m, ran > 0 && ran < below && ran % per_pass == 0,
+		   "%d items ran before the other tasklet, not passes of %d (fewer than %d)",
+		   ran, per_pass, below))
 		goto out;
 	seq_printf(m, "ok the other tasklet ran after item %d of %d\n", ran, NBUDGET);
 out:
@@ -369,12 +373,12 @@ out:
 
 static int budget_items_show(struct seq_file *m, void *v)
 {
-	return budget_run(m, 0, 7);
+	return budget_run(m, 0, 7, NBUDGET);
 }
 
 static int budget_time_show(struct seq_file *m, void *v)
 {
-	return budget_run(m, 20, 1);
+	return budget_run(m, 20, 1, 10);
 }
 
 /* Delayed work: not before its delay; 0 at once; mod; cancel; flush. */
