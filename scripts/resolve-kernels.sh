@@ -266,7 +266,8 @@ table() {
 		case $series in arm64:*) arch=arm64 ;; esac
 		case $flags in
 		default) ;;
-		*source=*) name="$name (debug kernel built from this source)" ;;
+		default,source=*) name="$name (debug kernel built from this source)" ;;
+		*source=*) name="$name (debug kernel built from this source, optional)" ;;
 		*) [ $arch = arm64 ] && name="$name (make check ARCH=arm64)" || name="$name (optional)" ;;
 		esac
 		printf '| %s | %s | %s | %s | %s |\n' "${name//@MM@/$mm}" "$arch" "${kverp//@ABI@/$abi}" \
