@@ -9,6 +9,8 @@
 #ifndef RTDEFER_DEBUG_HOOK_H
 #define RTDEFER_DEBUG_HOOK_H
 
+#include <linux/types.h>
+
 enum rtd_debug_hook_id {
 	/* rtd_queue_work(): the caller is about to queue on "this" CPU */
 	RTD_HOOK_BH_QUEUE_LOCAL,
@@ -36,6 +38,10 @@ enum rtd_debug_hook_id {
 	 * struct rtd_hook_iw_kick
 	 */
 	RTD_HOOK_IW_KICK,
+	/* a callback's start read the clock for its latency: @arg is a
+	 * struct rtd_hook_clock, whose @now the hook may change
+	 */
+	RTD_HOOK_OBS_CLOCK,
 	RTD_NR_DEBUG_HOOKS
 };
 
@@ -63,6 +69,12 @@ struct rtd_hook_iw_kick {
 	const void *work;
 	int cpu;
 	enum rtd_hook_kick how;
+};
+
+/* RTD_HOOK_OBS_CLOCK: the queueing stamp and the clock read at the start */
+struct rtd_hook_clock {
+	u64 queued_ns;
+	u64 now;
 };
 
 struct task_struct;

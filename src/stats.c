@@ -35,7 +35,14 @@
  * as run, not as queued, and stays out of the latency histogram (it has no
  * time stamp). The tracepoints do not depend on the switch: while
  * rtdefer_execute_start is enabled, items are stamped either way, and its
- * latency_ns is 0 only for an item queued while both were off. What the
+ * latency_ns is 0 only for an item queued while both were off.
+ *
+ * The clock is local_clock(): cheap, monotonic on each CPU, but not across
+ * CPUs, and where sched_clock is unstable (e.g. TSCs found unsynchronised)
+ * it may stand still until the next tick. A latency is therefore 0 when the
+ * start read no later time than the queueing (the same tick, or an item run
+ * on another CPU whose clock reads behind): the histogram counts it in its
+ * 0 bucket, the event reports 1, keeping 0 for "not measured". What the
  * statistics cost per item is measured by the benchmark (bench/README.md,
  * stats_cost_ns).
  */
@@ -48,6 +55,7 @@
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
 
+#include "debug_hook.h"
 #include "internal.h"
 
 #define CREATE_TRACE_POINTS
@@ -132,12 +140,14 @@ u64 rtd_obs_queued(enum rtd_fac fac, void *fn, int cpu)
 void rtd_obs_start(enum rtd_fac fac, void *fn, u64 queued_ns)
 {
 	bool on = static_branch_likely(&rtd_stats_on);
-	u64 now, lat = 0;
+	struct rtd_hook_clock clk = { .queued_ns = queued_ns };
+	u64 lat = 0;
 	unsigned int b;
 
 	if (queued_ns && (on || trace_rtdefer_execute_start_enabled())) {
-		now = local_clock();
-		lat = now > queued_ns ? now - queued_ns : 0;
+		clk.now = local_clock();
+		rtd_debug_hook(RTD_HOOK_OBS_CLOCK, &clk);
+		lat = clk.now > queued_ns ? clk.now - queued_ns : 0;
 	}
 	if (on) {
 		this_cpu_inc(rtd_stats[fac].count[RTD_STAT_RUN]);
@@ -146,7 +156,8 @@ void rtd_obs_start(enum rtd_fac fac, void *fn, u64 queued_ns)
 			this_cpu_inc(rtd_stats[fac].lat[b]);
 		}
 	}
-	trace_rtdefer_execute_start(fac, fn, lat);
+	/* 0 in the event means "not measured": a measured latency is >= 1 */
+	trace_rtdefer_execute_start(fac, fn, queued_ns ? max_t(u64, lat, 1) : 0);
 }
 
 /**

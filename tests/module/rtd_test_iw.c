@@ -179,6 +179,27 @@ out:
 	return 0;
 }
 
+/*
+ * The same items with the clock made to read one nanosecond behind each
+ * queueing stamp (a stalled clock, or another CPU's that lags): the
+ * statistics count a latency of 0 and rtdefer_execute_start must still
+ * say that it measured one (rtd_stats' tracepoint checks read the events).
+ */
+static void clock_behind_hook(void *arg)
+{
+	struct rtd_hook_clock *clk = arg;
+
+	clk->now = clk->queued_ns - 1;
+}
+
+static int clock_behind_show(struct seq_file *m, void *v)
+{
+	rtd_debug_set_hook(RTD_HOOK_OBS_CLOCK, clock_behind_hook);
+	ctx_task_show(m, v);
+	rtd_debug_set_hook(RTD_HOOK_OBS_CLOCK, NULL);
+	return 0;
+}
+
 /* Queueing from hardirq (hrtimer), softirq (tasklet), IRQs off. */
 struct from_ctx {
 	struct probe *p[2];	/* threaded, hard; or one item (p[1] NULL) */
@@ -1148,6 +1169,7 @@ static int nmi_show(struct seq_file *m, void *v)
 
 static const struct rtd_check checks[] = {
 	{ "ctx_task", ctx_task_show },
+	{ "clock_behind", clock_behind_show },
 	{ "from_ctx", from_ctx_show },
 	{ "direct", direct_show },
 	{ "nmi", nmi_show },

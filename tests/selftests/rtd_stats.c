@@ -217,7 +217,7 @@ static void check_events(struct __test_metadata *_metadata, const char *fac,
 {
 	static char buf[1 << 20];
 	char q[192], st[192], en[192], tag[96];
-	int queue = 0, start = 0, end = 0;
+	int queue = 0, start = 0, end = 0, fd;
 	char *line, *save;
 	long lat;
 
@@ -225,7 +225,9 @@ static void check_events(struct __test_metadata *_metadata, const char *fac,
 	snprintf(q, sizeof(q), "rtdefer_queue: facility=%s %s cpu=", fac, tag);
 	snprintf(st, sizeof(st), "rtdefer_execute_start: facility=%s %s", fac, tag);
 	snprintf(en, sizeof(en), "rtdefer_execute_end: facility=%s %s", fac, tag);
-	ASSERT_EQ(0, rtd_write_file(TRACING "trace", ""));
+	fd = open(TRACING "trace", O_WRONLY | O_TRUNC | O_CLOEXEC);
+	ASSERT_LE(0, fd);	/* opened with O_TRUNC: the buffer is empty */
+	close(fd);
 	ASSERT_EQ(0, rtd_write_file(TRACING "events/rtdefer/enable", "1"));
 	rtd_run_check(_metadata, mod, check);
 	ASSERT_EQ(0, rtd_write_file(TRACING "events/rtdefer/enable", "0"));
@@ -379,6 +381,37 @@ TEST_F(st, tracepoints_without_stats)
 	expect_totals(_metadata, "irq_work", 0, 0);
 	expect_totals(_metadata, "bh", 0, 0);
 	expect_totals(_metadata, "timer", 0, 0);
+}
+
+/* The histogram's first line: "0 N", latencies the clock read as 0. */
+static long latency_zero(struct __test_metadata *_metadata, const char *fac)
+{
+	char path[128], buf[8192];
+	long bucket = -1, n = -1;
+
+	snprintf(path, sizeof(path), DBG "%s/latency", fac);
+	if (rtd_read_file(path, buf, sizeof(buf)) <= 0 ||
+	    sscanf(buf, "%ld %ld", &bucket, &n) != 2 || bucket != 0)
+		return -1;
+	return n;
+}
+
+/*
+ * A clock that reads no later at the start than at the queueing (a stalled
+ * local_clock() or another CPU's that lags; rtd_test_iw's clock_behind
+ * makes it so): the histogram counts a latency of 0 and the event still
+ * says it measured one (latency_ns >= 1; 0 is "not measured"), with the
+ * statistics on and off.
+ */
+TEST_F(st, tracepoints_measure_a_clock_that_reads_behind)
+{
+	if (access(TRACING "events/rtdefer", F_OK))
+		SKIP(return, "tracefs not mounted");
+	ASSERT_EQ(0, rtd_write_file(DBG "latency_sample", "1"));
+	check_events(_metadata, "irq_work", "rtd_test_iw", "clock_behind", "probe_fn", 3);
+	EXPECT_LE(3, latency_zero(_metadata, "irq_work"));
+	ASSERT_EQ(0, rtd_write_file(DBG "enabled", "0"));
+	check_events(_metadata, "irq_work", "rtd_test_iw", "clock_behind", "probe_fn", 3);
 }
 
 /* scripts/rtdefer-stat prints the same totals as the stats files. */
