@@ -1,10 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # torture.sh: make torture [KERNELS="6.1 7.3"] [DURATION=600] [LOADS=200]
+#             [CPUS=4]
 #
 # Long torture runs (tests/torture/): for each kernel, build rtdefer and the
 # torture modules (tests/build-kernel.sh), boot it once and run rtd_torture
-# for DURATION seconds under CPU hotplug, knob changes and a consumer
+# for DURATION seconds on CPUS vCPUs under CPU hotplug (every CPU but the
+# boot CPU in turn), knob, statistics and tracepoint changes and a consumer
 # loaded in a loop, then LOADS load/unload rounds of rtdefer. Writes
 # build/torture/KERNEL/ (console, KTAP, results) and build/torture/results.md,
 # a table per kernel: items per queue, cancels, lost, duplicates, hotplug
@@ -20,6 +22,7 @@ source "$(dirname "$0")/lib.sh"
 KERNELS=$("$RTD_TOP/scripts/resolve-kernels.sh" ${KERNELS:---arch x86_64}) || exit 1
 DURATION=${DURATION:-600}
 LOADS=${LOADS:-200}
+CPUS=${CPUS:-4}
 JOBS=${RTD_JOBS:-1}
 OUT=$RTD_TOP/build/torture
 
@@ -33,7 +36,8 @@ one() {
 		return
 	fi
 	rtd_log "$id: torture, ${DURATION}s and $LOADS loads"
-	"$RTD_TOP/tests/torture/run.sh" "$id" "$kb" "$out" "$DURATION" "$LOADS" >"$out/run.log" 2>&1
+	RTD_SMP=$CPUS "$RTD_TOP/tests/torture/run.sh" "$id" "$kb" "$out" "$DURATION" "$LOADS" \
+		>"$out/run.log" 2>&1
 }
 
 # table KERNEL...: one row per kernel and queue, from the guests' KTAP
@@ -42,7 +46,7 @@ table() {
 	echo "# rtd_torture results"
 	echo
 	echo "Run $(run_date "$@") by \`make torture\`: ${DURATION} s of torture per kernel"
-	echo "(2 vCPUs, QEMU TCG), then $LOADS load/unload rounds of rtdefer."
+	echo "($(run_cpus "$@") vCPUs, QEMU TCG), then $LOADS load/unload rounds of rtdefer."
 	echo "Code: $(rtd_code_line)."
 	echo "Columns: the torture's own accounting (tests/torture/rtt_acct.c);"
 	echo "\"bad\" sums duplicates, wrong context, wrong CPU, overtaken order,"
@@ -85,6 +89,14 @@ run_date() {
 		[ -f "$f" ] && { [ -z "$newest" ] || [ "$f" -nt "$newest" ]; } && newest=$f
 	done
 	date -u ${newest:+-r "$newest"} '+%Y-%m-%d %H:%M UTC'
+}
+
+# run_cpus KERNEL...: the vCPUs the runs had, from their stats lines
+run_cpus() {
+	local id
+	for id in "$@"; do
+		sed -n 's/^ *# stats: .* cpus \([0-9]*\) .*/\1/p' "$OUT/$id/ktap.log" 2>/dev/null
+	done | sort -u | paste -sd/ | grep . || echo "?"
 }
 
 # publish KERNEL...: a run of every default x86 kernel but the preemption

@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # rtd_torture's guest program (installed as /rtd/tests/rtd_torture): TAP on
 # stdout. Loads rtdefer, then runs rtd_torture for $DURATION seconds while
-# CPU hotplug (a random CPU but the boot CPU offline and online again every
-# ~100 ms), sysfs knob changes and a consumer module loaded and unloaded in
-# a loop run beside it; turns the module's KTAP into test lines. Then loads
+# CPU hotplug (every CPU but the boot CPU offline and online again in turn,
+# ~100 ms each), sysfs knob changes, the statistics and tracepoints switched
+# on and off, and a consumer module loaded and unloaded in a loop run beside
+# it; turns the module's KTAP into test lines. Then loads
 # and unloads rtdefer $LOADS times with the consumer and its pending work in
 # between, and checks that unreclaimable slab and vmalloc (module memory)
 # come back to their level after the first few rounds.
@@ -18,18 +19,27 @@ nok() { n=$((n + 1)); echo "not ok $n $1${2:+ # $2}"; fail=1; }
 check() { if [ "$1" = 0 ]; then ok "$2"; else nok "$2" "$3"; fi; }
 count() { echo $(($(cat "$1" 2>/dev/null || echo 0) + 1)) >"$1"; }
 
+# every CPU but the boot CPU offline and online again in turn, ~100 ms each;
+# /tmp/offlines.N counts CPU N's offlines
 hotplug_loop() {
 	cpus=$(ls -d /sys/devices/system/cpu/cpu[1-9]* 2>/dev/null)
-	set -- $cpus
-	[ $# -gt 0 ] || return 0
+	[ -n "$cpus" ] || return 0
 	while [ ! -f /tmp/stop ]; do
-		shift $((RANDOM % $#)) 2>/dev/null
-		c=$1
-		set -- $cpus
-		echo 0 >"$c/online" && count /tmp/offlines
-		sleep 0.1
-		echo 1 >"$c/online" || echo "torture: cannot online $c"
-		sleep 0.1
+		for c in $cpus; do
+			[ -f /tmp/stop ] && break
+			echo 0 >"$c/online" && count /tmp/offlines &&
+				count "/tmp/offlines.${c##*cpu}"
+			sleep 0.1
+			echo 1 >"$c/online" || echo "torture: cannot online $c"
+			sleep 0.1
+		done
+	done
+}
+
+# CPUs (but the boot CPU) never taken offline
+hotplug_missed() {
+	for c in /sys/devices/system/cpu/cpu[1-9]*; do
+		[ -d "$c" ] && [ ! -s "/tmp/offlines.${c##*cpu}" ] && echo "${c##*/}"
 	done
 }
 
@@ -65,6 +75,26 @@ knob_loop() {
 	done
 }
 
+# obs FILE VALUE: a write the kernel must take, or an error noted
+obs() {
+	err=$(echo "$2" 2>&1 >"$1") || echo "$1 $2: ${err##*: }" >>/tmp/knob_errors
+}
+
+# statistics, their sample and the tracepoints switched under load
+observe_loop() {
+	d=/sys/kernel/debug/rtdefer t=/sys/kernel/tracing/events/rtdefer/enable
+	while [ ! -f /tmp/stop ]; do
+		obs $d/enabled $((RANDOM % 2))
+		obs $d/latency_sample $((1 << (RANDOM % 17)))
+		[ -f $t ] && obs $t $((RANDOM % 4 == 0))
+		[ $((RANDOM % 8)) = 0 ] && obs $d/reset 1
+		count /tmp/observes
+		sleep 0.05
+	done
+	obs $d/enabled 1
+	[ -f $t ] && obs $t 0
+}
+
 consumer_loop() {
 	while [ ! -f /tmp/stop ]; do
 		insmod $M/rtd_torture_consumer.ko && count /tmp/consumer_loads
@@ -88,28 +118,34 @@ torture_results() {
 }
 
 torture() {
-	rm -f /tmp/stop /tmp/offlines /tmp/knobs /tmp/consumer_loads
+	rm -f /tmp/stop /tmp/offlines* /tmp/knobs /tmp/observes /tmp/consumer_loads
 	: >/tmp/knob_errors
 	hotplug_loop & hp=$!
 	knob_loop & kn=$!
+	observe_loop & ob=$!
 	consumer_loop & co=$!
 	insmod $M/rtd_torture.ko duration="$DURATION" $TORTURE_PARAMS
 	check $? torture.load "insmod rtd_torture failed"
 	touch /tmp/stop
-	wait $hp $kn $co
+	wait $hp $kn $ob $co
 	for c in /sys/devices/system/cpu/cpu[1-9]*/online; do
 		[ -f "$c" ] && echo 1 >"$c" 2>/dev/null
 	done
 	torture_results
 	echo "# hotplug: $(cat /tmp/offlines 2>/dev/null || echo 0) offlines," \
 		"knob rounds: $(cat /tmp/knobs 2>/dev/null || echo 0)," \
+		"statistics/tracepoint rounds: $(cat /tmp/observes 2>/dev/null || echo 0)," \
 		"consumer loads: $(cat /tmp/consumer_loads 2>/dev/null || echo 0)"
-	[ "$(nproc)" -lt 2 ] || [ -s /tmp/offlines ]
-	check $? hotplug.exercised "no CPU went offline"
+	missed=$(hotplug_missed)
+	[ -z "$missed" ]
+	check $? hotplug.exercised "never offline: $(echo $missed)"
 	[ -s /tmp/consumer_loads ]
 	check $? consumer.exercised "the consumer never loaded"
-	[ -s /tmp/knobs ] && [ ! -s /tmp/knob_errors ]
+	[ -s /tmp/knobs ] && [ -s /tmp/observes ] && [ ! -s /tmp/knob_errors ]
 	check $? knobs.applied "$(wc -l </tmp/knob_errors 2>/dev/null) refused, first: $(head -1 /tmp/knob_errors 2>/dev/null)"
+	left=$(grep -l 'while [:]' /proc/[0-9]*/cmdline 2>/dev/null | wc -l)
+	[ "$left" = 0 ]
+	check $? user_processes.killed "$left spinning processes of the timer rounds left"
 	! dmesg | grep -q 'rtd_torture_consumer: FAIL'
 	check $? consumer.accounting "$(dmesg | grep -m1 'rtd_torture_consumer: FAIL')"
 	rmmod rtd_torture 2>/dev/null

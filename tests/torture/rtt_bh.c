@@ -3,16 +3,19 @@
  * rtd_torture: the BH workqueue. Four queues: a normal and a HIGHPRI
  * workqueue of the torture's own fed on the local CPU with IRQs off
  * (queueing order applies), rtd_system_bh_wq fed with items for another CPU,
- * and delayed work (queue_delayed_work_on / mod_delayed_work_on, 0-2
- * jiffies). Chaos threads cancel, cancel_sync, flush, disable and enable
- * items in flight; a cancel that reports a pending item taken back counts
- * it as cancelled, and after a _sync one its callback must not be running.
- * An item is refused only while it is disabled, its CPU goes offline or a
- * cancel holds it.
+ * and delayed work (queue_delayed_work_on / mod_delayed_work_on, 0-7
+ * jiffies, or 10 s brought forward). Chaos threads cancel, cancel_sync,
+ * flush, disable and enable items in flight, and flush or drain the
+ * torture's own queues; a cancel that reports a pending item taken back
+ * counts it as cancelled, and after a _sync one its callback must not be
+ * running. An item is refused only while it is disabled, its CPU goes
+ * offline, a cancel holds it or its queue drains.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/delay.h>
 #include <linux/hardirq.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
 #include <rtdefer/bh_wq.h>
 
@@ -34,6 +37,10 @@ struct rtt_bh {
 static struct rtt_kind rtt_bh_kinds[RTT_BH_NR];
 static struct rtt_bh *rtt_bh_items[RTT_BH_NR];
 static struct rtd_workqueue *rtt_wq, *rtt_wq_hi;
+/* odd while rtt_bh_flush_drain() drains one of them */
+static atomic_t rtt_bh_drain_gen;
+/* producers inside a mod_delayed_work sequence (rtt_bh_mod_begin()) */
+static atomic_t rtt_bh_mods;
 
 static void rtt_bh_fn(struct rtd_work *w)
 {
@@ -82,7 +89,58 @@ static int rtt_bh_init(void)
 
 static bool rtt_bh_mod_begin(struct rtt_bh *b)
 {
-	return atomic_cmpxchg(&b->meddlers, 0, RTT_MOD) == 0;
+	if (atomic_cmpxchg(&b->meddlers, 0, RTT_MOD))
+		return false;
+	/*
+	 * Nor while a drain goes on, where a refused mod would look like a
+	 * queueing. Pairs with the barrier in rtt_bh_flush_drain(): either
+	 * this sees the drain begun, or the drain waits for this mod.
+	 */
+	atomic_inc(&rtt_bh_mods);
+	smp_mb__after_atomic();	/* pairs with rtt_bh_flush_drain()'s */
+	if (!(atomic_read(&rtt_bh_drain_gen) & 1))
+		return true;
+	atomic_dec(&rtt_bh_mods);
+	atomic_sub(RTT_MOD, &b->meddlers);
+	return false;
+}
+
+static void rtt_bh_mod_end(struct rtt_bh *b)
+{
+	atomic_dec(&rtt_bh_mods);
+	atomic_sub(RTT_MOD, &b->meddlers);
+}
+
+/*
+ * A delayed item: queued (0-7 jiffies); or, while no chaos thread meddles
+ * and no drain goes on, modified when idle (queues it, says it was not
+ * pending); or queued 10 s out and brought forward by mod_delayed_work
+ * (pending: one queueing). The mods name no CPU (-1: where the delay ends),
+ * so only a drain could make them refuse, which rtt_bh_mod_begin() rules out.
+ */
+static bool rtt_bh_queue_delayed(struct rtt_bh *b, int cpu)
+{
+	struct rtd_workqueue *wq = rtt_bh_wq(RTT_BH_DELAYED);
+	unsigned int how = rtt_rand(4);
+	bool ok = true;
+
+	if (how < 2 || !rtt_bh_mod_begin(b)) {
+		rtt_stamp(&b->it, cpu, false);
+		return rtd_queue_delayed_work_on(cpu, wq, &b->dw, rtt_rand(8));
+	}
+	rtt_stamp(&b->it, -1, false);
+	if (how == 2) {
+		if (rtd_mod_delayed_work_on(-1, wq, &b->dw, rtt_rand(8)))
+			rtt_bad(&b->it.kind->bad_ret, &b->it,
+				"mod_delayed_work: an idle item was pending");
+	} else {
+		ok = rtd_queue_delayed_work_on(cpu, wq, &b->dw, 10 * HZ);
+		if (ok && !rtd_mod_delayed_work_on(-1, wq, &b->dw, rtt_rand(8)))
+			rtt_bad(&b->it.kind->bad_ret, &b->it,
+				"mod_delayed_work: a pending item was not pending");
+	}
+	rtt_bh_mod_end(b);
+	return ok;
 }
 
 static bool rtt_bh_queue_one(unsigned int k, struct rtt_bh *b, int cpu)
@@ -96,15 +154,7 @@ static bool rtt_bh_queue_one(unsigned int k, struct rtt_bh *b, int cpu)
 		rtt_stamp(&b->it, cpu, false);
 		return rtd_queue_work_on(cpu, wq, &b->dw.work);
 	case RTT_BH_DELAYED:
-		rtt_stamp(&b->it, cpu, false);
-		if (rtt_rand(2) || !rtt_bh_mod_begin(b))
-			return rtd_queue_delayed_work_on(cpu, wq, &b->dw, rtt_rand(3));
-		/* idle, so mod_delayed_work queues it and says it was not pending */
-		if (rtd_mod_delayed_work_on(cpu, wq, &b->dw, rtt_rand(3)))
-			rtt_bad(&b->it.kind->bad_ret, &b->it,
-				"mod_delayed_work: an idle item was pending");
-		atomic_sub(RTT_MOD, &b->meddlers);
-		return true;
+		return rtt_bh_queue_delayed(b, cpu);
 	default:
 		local_irq_save(flags);
 		rtt_stamp(&b->it, cpu, true);
@@ -114,10 +164,11 @@ static bool rtt_bh_queue_one(unsigned int k, struct rtt_bh *b, int cpu)
 	}
 }
 
-static void rtt_bh_produce_one(unsigned int k, int cpu)
+/* Claim an item of queue @k and queue it; return it if it was queued. */
+static struct rtt_bh *rtt_bh_produce_one(unsigned int k, int cpu)
 {
 	struct rtt_bh *b = &rtt_bh_items[k][rtt_rand(rtt_nitems)];
-	int d1, g1, target = cpu;
+	int d1, g1, w1, target = cpu;
 	bool ok;
 
 	if (k == RTT_BH_REMOTE) {
@@ -126,17 +177,22 @@ static void rtt_bh_produce_one(unsigned int k, int cpu)
 			target = cpu;
 	}
 	if (!rtt_claim(&b->it))
-		return;
+		return NULL;
 	g1 = atomic_read(&b->meddle_gen);
 	d1 = atomic_read(&b->meddlers);
+	w1 = atomic_read(&rtt_bh_drain_gen);
 	ok = rtt_bh_queue_one(k, b, target);
 	/*
-	 * Refused only while disabled, for a CPU going offline, or while a
-	 * cancel holds the idle item's PENDING bit: then the queueing counts
-	 * as done and cancelled at once, as in mainline.
+	 * Refused only while disabled, for a CPU going offline, while a
+	 * cancel holds the idle item's PENDING bit (then the queueing counts
+	 * as done and cancelled at once, as in mainline), or while its queue
+	 * drains.
 	 */
 	rtt_queued(&b->it, ok, d1 || g1 != atomic_read(&b->meddle_gen) ||
-		   rtt_cpu_moved(target, b->it.gen));
+		   rtt_cpu_moved(target, b->it.gen) ||
+		   (rtt_bh_wq(k) != rtd_system_bh_wq &&
+		    ((w1 & 1) || w1 != atomic_read(&rtt_bh_drain_gen))));
+	return ok ? b : NULL;
 }
 
 static void rtt_bh_produce(enum rtt_ctx ctx, int cpu)
@@ -155,23 +211,52 @@ static void rtt_bh_took(struct rtt_bh *b, bool synced)
 	rtt_cancelled(&b->it);
 }
 
-static void rtt_bh_disable_enable(struct rtt_bh *b, bool sync)
+static void rtt_bh_disable_enable(struct rtt_bh *b, bool delayed, bool sync)
 {
-	if (sync ? rtd_disable_work_sync(&b->dw.work) : rtd_disable_work(&b->dw.work))
+	bool took, still;
+
+	if (delayed)
+		took = sync ? rtd_disable_delayed_work_sync(&b->dw) :
+			      rtd_disable_delayed_work(&b->dw);
+	else
+		took = sync ? rtd_disable_work_sync(&b->dw.work) :
+			      rtd_disable_work(&b->dw.work);
+	if (took)
 		rtt_bh_took(b, sync);
 	/* another chaos thread may hold it disabled too */
-	if (!rtd_enable_work(&b->dw.work) && atomic_read(&b->meddlers) == 1)
+	still = delayed ? !rtd_enable_delayed_work(&b->dw) : !rtd_enable_work(&b->dw.work);
+	if (still && atomic_read(&b->meddlers) == 1)
 		rtt_bad(&b->it.kind->bad_ret, &b->it, "enable_work: still disabled");
 }
 
-static void rtt_bh_chaos(void)
+/*
+ * Flush or drain one of the torture's own queues while producers feed it
+ * (the odd values of rtt_bh_drain_gen: a drain is going on, queueing to
+ * those queues may be refused). One drain at a time.
+ */
+static void rtt_bh_flush_drain(void)
 {
-	unsigned int k = rtt_rand(RTT_BH_NR), op = rtt_rand(5);
-	struct rtt_bh *b = &rtt_bh_items[k][rtt_rand(rtt_nitems)];
+	static DEFINE_MUTEX(drain_lock);
+	struct rtd_workqueue *wq = rtt_rand(2) ? rtt_wq : rtt_wq_hi;
+
+	if (rtt_rand(2) || !mutex_trylock(&drain_lock)) {
+		rtd_flush_workqueue(wq);
+		return;
+	}
+	atomic_inc(&rtt_bh_drain_gen);
+	smp_mb__after_atomic();	/* pairs with rtt_bh_mod_begin() */
+	while (atomic_read(&rtt_bh_mods))
+		usleep_range(10, 20);
+	rtd_drain_workqueue(wq);
+	atomic_inc(&rtt_bh_drain_gen);
+	mutex_unlock(&drain_lock);
+}
+
+/* Cancel, flush or disable and enable item @b of queue @k. */
+static void rtt_bh_meddle(unsigned int k, struct rtt_bh *b, unsigned int op)
+{
 	bool delayed = k == RTT_BH_DELAYED;
 
-	if (delayed && op >= 3)
-		op = rtt_rand(3);
 	if (atomic_inc_return(&b->meddlers) >= RTT_MOD)
 		goto out;
 	atomic_inc(&b->meddle_gen);
@@ -192,11 +277,47 @@ static void rtt_bh_chaos(void)
 			rtd_flush_work(&b->dw.work);
 		break;
 	default:
-		rtt_bh_disable_enable(b, op == 4);
+		rtt_bh_disable_enable(b, delayed, op == 4);
 	}
 	atomic_inc(&b->meddle_gen);
 out:
 	atomic_dec(&b->meddlers);
+}
+
+/*
+ * Queue eight items and cancel them at once, with bottom halves still off here
+ * (where they hold back this CPU's pass, it is still pending) or, with
+ * cancel_sync, just after: most such cancels take a pending item back.
+ */
+static void rtt_bh_queue_cancel(void)
+{
+	struct rtt_bh *b[8];
+	unsigned int k[8], i;
+	bool sync = rtt_rand(2);
+
+	local_bh_disable();
+	for (i = 0; i < ARRAY_SIZE(b); i++) {
+		k[i] = rtt_rand(RTT_BH_NR);
+		b[i] = rtt_bh_produce_one(k[i], raw_smp_processor_id());
+	}
+	for (i = 0; i < ARRAY_SIZE(b) && !sync; i++)
+		if (b[i])
+			rtt_bh_meddle(k[i], b[i], 0);
+	local_bh_enable();
+	for (i = 0; i < ARRAY_SIZE(b) && sync; i++)
+		if (b[i])
+			rtt_bh_meddle(k[i], b[i], 1);
+}
+
+static void rtt_bh_chaos(void)
+{
+	unsigned int k = rtt_rand(RTT_BH_NR), op = rtt_rand(8);
+
+	if (!rtt_rand(16))
+		return rtt_bh_flush_drain();
+	if (op >= 5)
+		return rtt_bh_queue_cancel();
+	rtt_bh_meddle(k, &rtt_bh_items[k][rtt_rand(rtt_nitems)], op);
 }
 
 static void rtt_bh_quiesce(void)

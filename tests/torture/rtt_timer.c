@@ -8,14 +8,18 @@
  * run in a dead task; rtd_timer_task_exited() says so); and timers bound
  * to a user process (busybox, started by a usermode helper, bound and armed
  * between its fork and its exec), which runs the expiry on a return to user
- * space or exits first, at random. Timers are armed from hardirq and task
+ * space or exits first, at random, or is moved to a second process or
+ * unbound while armed. Timers are armed from hardirq and task
  * context, re-arm themselves a few times (RTD_TIMER_RESTART), and chaos
  * threads cancel them in flight.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/delay.h>
 #include <linux/hardirq.h>
 #include <linux/kthread.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/umh.h>
@@ -34,13 +38,17 @@ struct rtt_timer {
 	struct rtd_timer t;
 	struct rtt_item it;
 	struct task_struct *task;	/* RTT_T_TASK, _USER: bound to it */
+	struct task_struct *task2;	/* RTT_T_USER: re-bound to it */
 	unsigned int restarts;		/* re-arms left for this arm */
+	unsigned int arm_us;		/* RTT_T_USER: up to this far ahead */
 	bool armed;			/* RTT_T_USER: bound and armed */
+	bool unbound;			/* RTT_T_USER: unbound while armed */
 };
 
 static struct rtt_kind rtt_t_kinds[RTT_T_NR];
 static struct rtt_timer *rtt_t_items[RTT_T_NR];
 static DEFINE_MUTEX(rtt_t_task_lock);	/* one task-bound round at a time */
+static unsigned long rtt_t_rebinds, rtt_t_unbinds;	/* under rtt_t_task_lock */
 
 static ktime_t rtt_t_delay(void)
 {
@@ -50,7 +58,8 @@ static ktime_t rtt_t_delay(void)
 static enum rtd_timer_restart rtt_t_fn(struct rtd_timer *t)
 {
 	struct rtt_timer *x = container_of(t, struct rtt_timer, t);
-	bool ctx = x->task ? current == x->task :
+	bool ctx = x->task ? current == x->task || current == READ_ONCE(x->task2) ||
+			     (READ_ONCE(x->unbound) && rtt_in_thread(RTT_THREAD_TIMER)) :
 		   rtt_in_thread(RTT_THREAD_TIMER);
 
 	rtt_cb_start(&x->it, ctx);
@@ -158,6 +167,10 @@ static void rtt_t_task_done(struct rtt_timer *x)
 	rtd_timer_unbind_task(&x->t);
 	put_task_struct(x->task);
 	x->task = NULL;
+	if (x->task2)
+		put_task_struct(x->task2);
+	WRITE_ONCE(x->task2, NULL);
+	WRITE_ONCE(x->unbound, false);
 }
 
 /* Arm a timer bound to a kthread, let the kthread exit, account. */
@@ -185,8 +198,8 @@ static void rtt_t_task_round(struct rtt_timer *x)
 
 /*
  * In the usermode helper's new task, before it execs busybox: bind the
- * timer to it and arm it (20 us to 50 ms), so that the expiry comes during
- * the exec, in user space or after the exit.
+ * timer to it and arm it (20 us to 50 ms, or to 200 ms in rtt_t_user_move()),
+ * so that the expiry comes during the exec, in user space or after the exit.
  */
 static int rtt_t_user_init(struct subprocess_info *info, struct cred *new)
 {
@@ -201,33 +214,96 @@ static int rtt_t_user_init(struct subprocess_info *info, struct cred *new)
 	x->armed = true;
 	rtt_stamp(&x->it, -1, false);
 	atomic_long_inc(&x->it.kind->queued);
-	rtd_timer_start(&x->t, ns_to_ktime((20 + rtt_rand(50000)) * NSEC_PER_USEC),
+	rtd_timer_start(&x->t, ns_to_ktime((20 + rtt_rand(x->arm_us)) * NSEC_PER_USEC),
 			HRTIMER_MODE_REL);
 	return 0;
 }
 
-/* A user process that loops a random while in user space (or not at all), then exits. */
-static void rtt_t_user_round(struct rtt_timer *x)
+/* In a second process's new task: move the armed timer to it. */
+static int rtt_t_user_rebind(struct subprocess_info *info, struct cred *new)
+{
+	struct rtt_timer *x = info->data;
+
+	get_task_struct(current);
+	WRITE_ONCE(x->task2, current);
+	if (rtd_timer_bind_task(&x->t, current))
+		rtt_bad(&x->it.kind->bad_ret, &x->it, "re-bind to a new process failed");
+	return 0;
+}
+
+/* Start busybox running @script; @init runs in its task before the exec. */
+static void rtt_t_user_spawn(struct rtt_timer *x, const char *script, int wait,
+			     int (*init)(struct subprocess_info *info, struct cred *new))
 {
 	struct subprocess_info *info;
-	char script[80], *argv[5], *envp[2];
+	char *argv[5], *envp[2];
 
-	if (!rtt_claim(&x->it))
-		return;
 	argv[0] = "/bin/busybox";
 	argv[1] = "sh";
 	argv[2] = "-c";
-	argv[3] = script;
+	argv[3] = (char *)script;
 	argv[4] = NULL;
 	envp[0] = "PATH=/bin";
 	envp[1] = NULL;
-	snprintf(script, sizeof(script), "i=0; while [ $i -lt %u ]; do i=$((i + 1)); done",
-		 rtt_rand(4) ? rtt_rand(3000) : 0);
-	x->armed = false;
-	info = call_usermodehelper_setup(argv[0], argv, envp, GFP_KERNEL, rtt_t_user_init,
-					 NULL, x);
+	info = call_usermodehelper_setup(argv[0], argv, envp, GFP_KERNEL, init, NULL, x);
 	if (info)
-		call_usermodehelper_exec(info, UMH_WAIT_PROC);
+		call_usermodehelper_exec(info, wait);
+}
+
+/*
+ * Processes that spin in user space until killed: the timer's first one,
+ * and (@rebind) a second it is moved to while armed; otherwise it is
+ * unbound while armed (its expiry goes to the ktimers thread). The
+ * processes are killed in random order.
+ */
+static void rtt_t_user_move(struct rtt_timer *x, bool rebind)
+{
+	static const char spin[] = "while :; do :; done";
+	struct task_struct *a, *b;
+
+	rtt_t_user_spawn(x, spin, UMH_WAIT_EXEC, rtt_t_user_init);
+	if (!x->armed)
+		return;
+	usleep_range(10, 10 + rtt_rand(20000));
+	if (rebind) {
+		rtt_t_user_spawn(x, spin, UMH_WAIT_EXEC, rtt_t_user_rebind);
+		rtt_t_rebinds += !!x->task2;
+	} else {
+		WRITE_ONCE(x->unbound, true);
+		rtd_timer_unbind_task(&x->t);
+		rtt_t_unbinds++;
+	}
+	a = x->task;
+	b = x->task2;
+	if (b && rtt_rand(2))
+		swap(a, b);
+	send_sig(SIGKILL, a, 1);
+	if (b)
+		send_sig(SIGKILL, b, 1);
+}
+
+/*
+ * A user process that loops a random while in user space (or not at all),
+ * then exits; or one or two that spin until killed, with the timer re-bound
+ * or unbound meanwhile (rtt_t_user_move()).
+ */
+static void rtt_t_user_round(struct rtt_timer *x)
+{
+	unsigned int how = rtt_rand(4);
+	char script[80];
+
+	if (!rtt_claim(&x->it))
+		return;
+	x->armed = false;
+	x->arm_us = how >= 2 ? 200000 : 50000;
+	if (how >= 2) {
+		rtt_t_user_move(x, how == 3);
+	} else {
+		snprintf(script, sizeof(script),
+			 "i=0; while [ $i -lt %u ]; do i=$((i + 1)); done",
+			 how ? rtt_rand(3000) : 0);
+		rtt_t_user_spawn(x, script, UMH_WAIT_PROC, rtt_t_user_init);
+	}
 	if (x->armed) {
 		rtt_t_task_done(x);
 		return;
@@ -292,6 +368,8 @@ static bool rtt_t_report(int *test)
 
 	for (k = 0; k < RTT_T_NR; k++)
 		ok &= rtt_kind_report(&rtt_t_kinds[k], test);
+	pr_info("ktap: # timer.user_task: moved to a second process %lu, unbound %lu times while armed\n",
+		rtt_t_rebinds, rtt_t_unbinds);
 	return ok;
 }
 

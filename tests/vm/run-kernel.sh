@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # run-kernel.sh VMLINUX INITRAMFS OUTDIR [TIMEOUT]
-# RTD_CMDLINE: more kernel parameters (e.g. preempt=full). RTD_TCG_ICOUNT:
+# RTD_CMDLINE: more kernel parameters (e.g. preempt=full). RTD_SMP: vCPUs
+# (default 2). RTD_TCG_ICOUNT:
 # on TCG, QEMU's -icount with these options (the guest's clock counts
 # instructions; the cyclictest benchmark, bench/README.md). TIMEOUT (seconds,
 # default 300) is for a stock kernel: a debug kernel gets several times more.
@@ -69,7 +70,7 @@ qemu() { # qemu TIMEOUT ACCEL EXTRA-CMDLINE CONSOLE KTAP [QEMU-ARG...]
 		qemu_arm64 "$@"
 		return
 	fi
-	timeout -k 10 "$1" qemu-system-x86_64 -accel "$2" -cpu max -m 1024 -smp 2 \
+	timeout -k 10 "$1" qemu-system-x86_64 -accel "$2" -cpu max -m 1024 -smp "${RTD_SMP:-2}" \
 		-nodefaults -display none -monitor none -no-reboot \
 		-kernel "$vmlinux" -initrd "$initrd" \
 		-append "$(echo $CMDLINE) $3" \
@@ -84,7 +85,7 @@ qemu() { # qemu TIMEOUT ACCEL EXTRA-CMDLINE CONSOLE KTAP [QEMU-ARG...]
 # costs much time under TCG.
 qemu_arm64() {
 	timeout -k 10 "$1" qemu-system-aarch64 -M virt,gic-version=3 -accel "$2" \
-		-cpu max,pauth-impdef=on -m 1024 -smp 2 \
+		-cpu max,pauth-impdef=on -m 1024 -smp "${RTD_SMP:-2}" \
 		-nodefaults -display none -monitor none -no-reboot \
 		-kernel "$vmlinux" -initrd "$initrd" \
 		-append "$(echo $CMDLINE) $3" \
