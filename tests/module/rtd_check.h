@@ -10,9 +10,13 @@
 
 #include <linux/completion.h>
 #include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/hrtimer.h>
+#include <linux/interrupt.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
+#include <compat/compat.h>
 
 struct rtd_check {
 	const char *name;
@@ -78,6 +82,75 @@ static inline int rtd_run_on_cpu(int cpu, int (*fn)(void *arg), void *arg)
 	wait_for_completion(&oc.done);
 	kthread_stop(t);
 	return oc.ret;
+}
+
+/* Where rtd_run_in() runs a function. */
+enum rtd_in {
+	RTD_IN_HARDIRQ,		/* a HARD hrtimer */
+	RTD_IN_SOFTIRQ,		/* a tasklet */
+	RTD_IN_IRQS_OFF,	/* the caller, interrupts off */
+};
+
+struct rtd_in_ctx {
+	struct hrtimer timer;
+	struct tasklet_struct tasklet;
+	void (*fn)(void *arg);
+	void *arg;
+	bool done;
+};
+
+static inline void rtd_in_ctx_run(struct rtd_in_ctx *c)
+{
+	c->fn(c->arg);
+	/* publish what @fn did; pairs with the acquires in rtd_run_in() */
+	smp_store_release(&c->done, true);
+}
+
+static inline enum hrtimer_restart rtd_in_hrtimer(struct hrtimer *t)
+{
+	rtd_in_ctx_run(container_of(t, struct rtd_in_ctx, timer));
+	return HRTIMER_NORESTART;
+}
+
+static inline void rtd_in_tasklet(struct tasklet_struct *t)
+{
+	rtd_in_ctx_run(container_of(t, struct rtd_in_ctx, tasklet));
+}
+
+/*
+ * Run @fn(@arg) once in the context @where names and wait for it, up to
+ * about ten seconds (what @fn did is visible to the caller afterwards).
+ * Process context. Return: true if it ran.
+ */
+static inline bool rtd_run_in(enum rtd_in where, void (*fn)(void *arg), void *arg)
+{
+	struct rtd_in_ctx c = { .fn = fn, .arg = arg };
+	unsigned long flags;
+	int i;
+
+	if (where == RTD_IN_HARDIRQ) {
+		rtd_hrtimer_setup_on_stack(&c.timer, rtd_in_hrtimer, CLOCK_MONOTONIC,
+					   HRTIMER_MODE_REL_HARD);
+		hrtimer_start(&c.timer, ns_to_ktime(1000), HRTIMER_MODE_REL_HARD);
+	} else if (where == RTD_IN_SOFTIRQ) {
+		tasklet_setup(&c.tasklet, rtd_in_tasklet);
+		tasklet_schedule(&c.tasklet);
+	} else {
+		local_irq_save(flags);
+		rtd_in_ctx_run(&c);
+		local_irq_restore(flags);
+	}
+	/* pairs with the release in rtd_in_ctx_run() */
+	for (i = 0; i < 10000 && !smp_load_acquire(&c.done); i++)
+		usleep_range(500, 1000);
+	if (where == RTD_IN_HARDIRQ) {
+		hrtimer_cancel(&c.timer);
+		destroy_hrtimer_on_stack(&c.timer);
+	} else if (where == RTD_IN_SOFTIRQ) {
+		tasklet_kill(&c.tasklet);
+	}
+	/* pairs with the release in rtd_in_ctx_run() */
+	return smp_load_acquire(&c.done);
 }
 
 /* Create the module's directory with one file per check. */

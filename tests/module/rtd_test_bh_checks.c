@@ -798,33 +798,18 @@ static enum hrtimer_restart storm_timer_fn(struct hrtimer *t)
 	return HRTIMER_RESTART;
 }
 
-static struct hrtimer hq_timer;
 static bool hq_queued, hq_cancelled;
-static atomic_t hq_done;
 
-static enum hrtimer_restart hq_timer_fn(struct hrtimer *t)
+static void hq_fn(void *arg)
 {
 	hq_queued = rtd_queue_work(rtd_system_bh_wq, &storm_rec->dw.work);
 	hq_cancelled = rtd_cancel_work_sync(&storm_rec->dw.work);
-	/* publish the results to the waiting check */
-	atomic_set_release(&hq_done, 1);
-	return HRTIMER_NORESTART;
 }
 
 /* Queue and cancel_sync storm_rec in one hardirq; false if it never came. */
 static bool hq_run(void)
 {
-	int i;
-
-	atomic_set(&hq_done, 0);
-	rtd_hrtimer_setup(&hq_timer, hq_timer_fn, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
-	hrtimer_start(&hq_timer, ns_to_ktime(1000), HRTIMER_MODE_REL_HARD);
-	/* pairs with the release in hq_timer_fn() */
-	for (i = 0; i < 10000 && !atomic_read_acquire(&hq_done); i++)
-		usleep_range(500, 1000);
-	hrtimer_cancel(&hq_timer);
-	/* pairs with the release in hq_timer_fn() */
-	return atomic_read_acquire(&hq_done);
+	return rtd_run_in(RTD_IN_HARDIRQ, hq_fn, NULL);
 }
 
 static DEFINE_PER_CPU(struct hrtimer, storm_timers);
@@ -949,7 +934,6 @@ out:
 static struct {
 	struct rtd_workqueue *wq;
 	struct rec *item;
-	struct completion tasklet_done;
 	int tries, accepted;
 } outside;
 
@@ -959,21 +943,18 @@ static void outside_try(void)
 	outside.accepted += rtd_queue_work(outside.wq, &outside.item->dw.work);
 }
 
-static void outside_tasklet_fn(struct tasklet_struct *t)
+static void outside_try_fn(void *arg)
 {
 	outside_try();
-	complete(&outside.tasklet_done);
 }
-
-static DECLARE_TASKLET(outside_tasklet, outside_tasklet_fn);
 
 static void outside_hook(void *arg)
 {
 	if (arg != outside.wq)
 		return;
 	outside_try();
-	tasklet_schedule(&outside_tasklet);
-	wait_for_completion(&outside.tasklet_done);
+	if (!rtd_run_in(RTD_IN_SOFTIRQ, outside_try_fn, NULL))
+		outside.tries = -1;	/* the tasklet never ran: fails the check */
 }
 
 static int drain_check(struct seq_file *m, struct rtd_workqueue *wq, struct rec **r, int n)
@@ -989,14 +970,12 @@ static int drain_check(struct seq_file *m, struct rtd_workqueue *wq, struct rec 
 	outside.wq = wq;
 	outside.tries = 0;
 	outside.accepted = 0;
-	init_completion(&outside.tasklet_done);
 	rtd_debug_set_hook(RTD_HOOK_BH_DRAINED, outside_hook);
 	rtd_queue_delayed_work(wq, &holder->dw, HZ / 10);
 	for (i = 0; i < n; i++)
 		rtd_queue_work(wq, &r[i]->dw.work);
 	rtd_drain_workqueue(wq);
 	rtd_debug_set_hook(RTD_HOOK_BH_DRAINED, NULL);
-	tasklet_kill(&outside_tasklet);
 	for (i = 0; i < n; i++)
 		if (failed(m, atomic_read(&r[i]->runs) == 50, "chain %d ran %d of 50 times",
 			   i, atomic_read(&r[i]->runs)))

@@ -206,7 +206,6 @@ struct from_ctx {
 	int cpu;		/* where the trigger ran */
 	int target;		/* -1: queue locally; else queue on another CPU */
 	bool queued[2];
-	bool fired;
 };
 
 static void from_ctx_queue(struct from_ctx *f)
@@ -219,52 +218,17 @@ static void from_ctx_queue(struct from_ctx *f)
 	for (i = 0; i < 2 && f->p[i]; i++)
 		f->queued[i] = f->target < 0 ? rtd_irq_work_queue(&f->p[i]->work) :
 			rtd_irq_work_queue_on(&f->p[i]->work, f->target);
-	/* publish the results above to the waiting test */
-	smp_store_release(&f->fired, true);
 }
 
-static struct from_ctx *from_ctx_cur;
-
-static enum hrtimer_restart from_hrtimer_fn(struct hrtimer *t)
+static void from_ctx_fn(void *arg)
 {
-	from_ctx_queue(from_ctx_cur);
-	return HRTIMER_NORESTART;
+	from_ctx_queue(arg);
 }
 
-static void from_tasklet_fn(unsigned long data)
+/* @how: 0 hardirq, 1 softirq, 2 IRQs off (enum rtd_in); false if it never ran */
+static bool from_ctx_trigger(struct from_ctx *f, int how)
 {
-	from_ctx_queue(from_ctx_cur);
-}
-
-static DECLARE_TASKLET_OLD(from_tasklet, from_tasklet_fn);
-
-static void from_ctx_trigger(int how)
-{
-	struct hrtimer t;
-	unsigned long flags;
-
-	switch (how) {
-	case 0:
-		rtd_hrtimer_setup_on_stack(&t, from_hrtimer_fn, CLOCK_MONOTONIC,
-					   HRTIMER_MODE_REL_HARD);
-		hrtimer_start(&t, ns_to_ktime(1000), HRTIMER_MODE_REL_HARD);
-		/* pairs with the release in from_ctx_queue() */
-		while (!smp_load_acquire(&from_ctx_cur->fired))
-			usleep_range(1000, 2000);
-		hrtimer_cancel(&t);
-		destroy_hrtimer_on_stack(&t);
-		break;
-	case 1:
-		tasklet_schedule(&from_tasklet);
-		/* pairs with the release in from_ctx_queue() */
-		while (!smp_load_acquire(&from_ctx_cur->fired))
-			usleep_range(1000, 2000);
-		break;
-	default:
-		local_irq_save(flags);
-		from_ctx_queue(from_ctx_cur);
-		local_irq_restore(flags);
-	}
+	return rtd_run_in(how, from_ctx_fn, f);
 }
 
 static int from_ctx_show(struct seq_file *m, void *v)
@@ -281,9 +245,8 @@ static int from_ctx_show(struct seq_file *m, void *v)
 		f.queued[0] = false;
 		f.queued[1] = false;
 		f.target = -1;
-		f.fired = false;
-		from_ctx_cur = &f;
-		from_ctx_trigger(how);
+		if (failed(m, from_ctx_trigger(&f, how), "%s never came", how_name[how]))
+			goto out;
 		for (i = 0; i < 2; i++) {
 			int kind = i ? RTD_IRQ_WORK_HARD : 0;
 
@@ -365,9 +328,8 @@ static bool direct_case(struct seq_file *m, const struct kick_case *kc)
 		rtd_init_irq_work_direct(&f.p[0]->work, probe_fn);
 	WRITE_ONCE(kick_how, -1);
 	WRITE_ONCE(kick_watch, &f.p[0]->work);
-	from_ctx_cur = &f;
-	from_ctx_trigger(kc->how);
-	if (failed(m, f.queued[0], "%s: not queued", kc->name) ||
+	if (failed(m, from_ctx_trigger(&f, kc->how), "%s: the trigger never came", kc->name) ||
+	    failed(m, f.queued[0], "%s: not queued", kc->name) ||
 	    failed(m, probe_wait(f.p[0]), "%s: never ran", kc->name))
 		goto out;
 	rtd_irq_work_sync(&f.p[0]->work);
@@ -1221,7 +1183,6 @@ static void __exit rtd_test_iw_exit(void)
 		rtd_irq_work_sync(&busy_probes[i]->work);
 		kfree(busy_probes[i]);
 	}
-	tasklet_kill(&from_tasklet);
 }
 
 module_init(rtd_test_iw_init);

@@ -132,71 +132,30 @@ out:
 struct actx {
 	struct rtd_irq_work iw;
 	int ret[2];
-	bool done;
 };
 
-static struct actx *actx_cur;
 static struct rtd_timer actx_timer;	/* not on the stack: debug objects */
 static DEFINE_RAW_SPINLOCK(actx_lock);
 
-static void actx_body(void)
+static void actx_body(void *arg)
 {
-	struct actx *a = actx_cur;
+	struct actx *a = arg;
 
 	rtd_irq_work_queue(&a->iw);
 	rtd_irq_work_sync(&a->iw);
 	a->ret[0] = rtd_timer_cancel(&actx_timer);
 	a->ret[1] = rtd_timer_cancel(&actx_timer);
-	/* pairs with the acquire in actx_wait() */
-	smp_store_release(&a->done, true);
 }
 
-static enum hrtimer_restart actx_hrtimer_fn(struct hrtimer *t)
+/* @how: 0 hardirq, 1 softirq, 2 a raw spinlock held; false if it never ran */
+static bool actx_trigger(struct actx *a, int how)
 {
-	actx_body();
-	return HRTIMER_NORESTART;
-}
-
-static void actx_tasklet_fn(unsigned long data)
-{
-	actx_body();
-}
-
-static DECLARE_TASKLET_OLD(actx_tasklet, actx_tasklet_fn);
-
-static bool actx_wait(struct actx *a)
-{
-	int i;
-
-	/* pairs with the release in actx_body() */
-	for (i = 0; i < 10000 && !smp_load_acquire(&a->done); i++)
-		usleep_range(500, 1000);
-	/* pairs with the release in actx_body() */
-	return smp_load_acquire(&a->done);
-}
-
-static void actx_trigger(int how)
-{
-	struct hrtimer t;
-
-	switch (how) {
-	case 0:
-		rtd_hrtimer_setup_on_stack(&t, actx_hrtimer_fn, CLOCK_MONOTONIC,
-					   HRTIMER_MODE_REL_HARD);
-		hrtimer_start(&t, ns_to_ktime(1000), HRTIMER_MODE_REL_HARD);
-		actx_wait(actx_cur);
-		hrtimer_cancel(&t);
-		destroy_hrtimer_on_stack(&t);
-		break;
-	case 1:
-		tasklet_schedule(&actx_tasklet);
-		actx_wait(actx_cur);
-		break;
-	default:
-		raw_spin_lock(&actx_lock);
-		actx_body();
-		raw_spin_unlock(&actx_lock);
-	}
+	if (how < 2)
+		return rtd_run_in(how ? RTD_IN_SOFTIRQ : RTD_IN_HARDIRQ, actx_body, a);
+	raw_spin_lock(&actx_lock);
+	actx_body(a);
+	raw_spin_unlock(&actx_lock);
+	return true;
 }
 
 static int actx_show(struct seq_file *m, int how)
@@ -207,10 +166,7 @@ static int actx_show(struct seq_file *m, int how)
 	rtd_init_irq_work(&a.iw, iw_fn);
 	rtd_timer_init(&actx_timer, t_fn, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	rtd_timer_start(&actx_timer, ms_to_ktime(60000), HRTIMER_MODE_REL);
-	actx_cur = &a;
-	actx_trigger(how);
-	/* pairs with the release in actx_body() */
-	if (failed(m, smp_load_acquire(&a.done), "the context never ran the calls") ||
+	if (failed(m, actx_trigger(&a, how), "the context never ran the calls") ||
 	    failed(m, a.ret[0] == 1 && a.ret[1] == 0, "timer cancel said %d then %d",
 		   a.ret[0], a.ret[1]) ||
 	    failed(m, !rtd_timer_active(&actx_timer), "timer still active"))
@@ -337,7 +293,6 @@ static int __init rtd_test_misuse_init(void)
 static void __exit rtd_test_misuse_exit(void)
 {
 	debugfs_remove_recursive(dir);
-	tasklet_kill(&actx_tasklet);
 }
 
 module_init(rtd_test_misuse_init);
