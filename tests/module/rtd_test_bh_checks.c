@@ -937,23 +937,19 @@ static struct {
 	int tries, accepted;
 } outside;
 
-static void outside_try(void)
+/* One queueing from outside the draining queue; run here and by rtd_run_in(). */
+static void outside_try(void *arg)
 {
 	outside.tries++;
 	outside.accepted += rtd_queue_work(outside.wq, &outside.item->dw.work);
-}
-
-static void outside_try_fn(void *arg)
-{
-	outside_try();
 }
 
 static void outside_hook(void *arg)
 {
 	if (arg != outside.wq)
 		return;
-	outside_try();
-	if (!rtd_run_in(RTD_IN_SOFTIRQ, outside_try_fn, NULL))
+	outside_try(NULL);
+	if (!rtd_run_in(RTD_IN_SOFTIRQ, outside_try, NULL))
 		outside.tries = -1;	/* the tasklet never ran: fails the check */
 }
 

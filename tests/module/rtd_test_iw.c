@@ -208,8 +208,10 @@ struct from_ctx {
 	bool queued[2];
 };
 
-static void from_ctx_queue(struct from_ctx *f)
+/* Queue the items of struct from_ctx @arg; run by rtd_run_in(). */
+static void from_ctx_queue(void *arg)
 {
+	struct from_ctx *f = arg;
 	int i;
 
 	f->cpu = smp_processor_id();
@@ -220,24 +222,18 @@ static void from_ctx_queue(struct from_ctx *f)
 			rtd_irq_work_queue_on(&f->p[i]->work, f->target);
 }
 
-static void from_ctx_fn(void *arg)
-{
-	from_ctx_queue(arg);
-}
-
-/* @how: 0 hardirq, 1 softirq, 2 IRQs off (enum rtd_in); false if it never ran */
-static bool from_ctx_trigger(struct from_ctx *f, int how)
-{
-	return rtd_run_in(how, from_ctx_fn, f);
-}
-
 static int from_ctx_show(struct seq_file *m, void *v)
 {
-	static const char * const how_name[] = { "hardirq", "softirq", "irqs-off" };
+	static const char * const how_name[] = {
+		[RTD_IN_HARDIRQ] = "hardirq",
+		[RTD_IN_SOFTIRQ] = "softirq",
+		[RTD_IN_IRQS_OFF] = "irqs-off",
+	};
 	struct from_ctx f = {};
-	int how, i;
+	enum rtd_in how;
+	int i;
 
-	for (how = 0; how < 3; how++) {
+	for (how = RTD_IN_HARDIRQ; how <= RTD_IN_IRQS_OFF; how++) {
 		f.p[0] = probe_new(0);
 		f.p[1] = probe_new(RTD_IRQ_WORK_HARD);
 		if (failed(m, f.p[0] && f.p[1], "no memory"))
@@ -245,7 +241,8 @@ static int from_ctx_show(struct seq_file *m, void *v)
 		f.queued[0] = false;
 		f.queued[1] = false;
 		f.target = -1;
-		if (failed(m, from_ctx_trigger(&f, how), "%s never came", how_name[how]))
+		if (failed(m, rtd_run_in(how, from_ctx_queue, &f), "%s never came",
+			   how_name[how]))
 			goto out;
 		for (i = 0; i < 2; i++) {
 			int kind = i ? RTD_IRQ_WORK_HARD : 0;
@@ -298,19 +295,20 @@ static void kick_hook(void *arg)
 struct kick_case {
 	const char *name;
 	int kind;		/* 0 or RTD_IRQ_WORK_DIRECT */
-	int how;		/* from_ctx_trigger(): 0 hardirq, 2 IRQs off */
+	enum rtd_in how;	/* where it is queued from */
 	bool remote;
 	enum rtd_hook_kick want;
 };
 
 static const struct kick_case kick_cases[] = {
-	{ "direct item from hardirq", RTD_IRQ_WORK_DIRECT, 0, false, RTD_KICK_WAKE },
-	{ "direct item with IRQs off", RTD_IRQ_WORK_DIRECT, 2, false, RTD_KICK_WAKE },
-	{ "direct item from hardirq to another CPU", RTD_IRQ_WORK_DIRECT, 0, true,
+	{ "direct item from hardirq", RTD_IRQ_WORK_DIRECT, RTD_IN_HARDIRQ, false, RTD_KICK_WAKE },
+	{ "direct item with IRQs off", RTD_IRQ_WORK_DIRECT, RTD_IN_IRQS_OFF, false,
 	  RTD_KICK_WAKE },
-	{ "plain item from hardirq", 0, 0, false, RTD_KICK_IRQ_WORK },
-	{ "plain item with IRQs off", 0, 2, false, RTD_KICK_IRQ_WORK },
-	{ "plain item from hardirq to another CPU", 0, 0, true, RTD_KICK_IPI },
+	{ "direct item from hardirq to another CPU", RTD_IRQ_WORK_DIRECT, RTD_IN_HARDIRQ, true,
+	  RTD_KICK_WAKE },
+	{ "plain item from hardirq", 0, RTD_IN_HARDIRQ, false, RTD_KICK_IRQ_WORK },
+	{ "plain item with IRQs off", 0, RTD_IN_IRQS_OFF, false, RTD_KICK_IRQ_WORK },
+	{ "plain item from hardirq to another CPU", 0, RTD_IN_HARDIRQ, true, RTD_KICK_IPI },
 };
 
 /* One case: queue, wait, check the kick and where the callback ran. */
@@ -324,11 +322,12 @@ static bool direct_case(struct seq_file *m, const struct kick_case *kc)
 	if (failed(m, f.p[0], "no memory"))
 		return false;
 	/* probe_new() used the static initialiser: here the run-time one */
-	if (kc->kind == RTD_IRQ_WORK_DIRECT && kc->how == 2)
+	if (kc->kind == RTD_IRQ_WORK_DIRECT && kc->how == RTD_IN_IRQS_OFF)
 		rtd_init_irq_work_direct(&f.p[0]->work, probe_fn);
 	WRITE_ONCE(kick_how, -1);
 	WRITE_ONCE(kick_watch, &f.p[0]->work);
-	if (failed(m, from_ctx_trigger(&f, kc->how), "%s: the trigger never came", kc->name) ||
+	if (failed(m, rtd_run_in(kc->how, from_ctx_queue, &f), "%s: the trigger never came",
+		   kc->name) ||
 	    failed(m, f.queued[0], "%s: not queued", kc->name) ||
 	    failed(m, probe_wait(f.p[0]), "%s: never ran", kc->name))
 		goto out;
