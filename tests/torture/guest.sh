@@ -117,15 +117,33 @@ torture_results() {
 	check $? verdict "see the counts above"
 }
 
+# the CPU time of every CPU so far, in ticks: user, system, hardirq,
+# softirq, idle (with iowait)
+cpu_ticks() {
+	awk '$1 == "cpu" { print $2 + $3, $4, $7, $8, $5 + $6 }' /proc/stat
+}
+
+# cpu_share BEFORE AFTER: where the CPU time between the two went
+cpu_share() {
+	echo "$1 $2" | awk '{
+		for (i = 1; i <= 5; i++) { d[i] = $(i + 5) - $i; t += d[i] }
+		if (!t) t = 1
+		printf "user %d%%, system %d%%, hardirq %d%%, softirq %d%%, idle %d%%\n",
+			100 * d[1] / t, 100 * d[2] / t, 100 * d[3] / t, 100 * d[4] / t, 100 * d[5] / t
+	}'
+}
+
 torture() {
 	rm -f /tmp/stop /tmp/offlines* /tmp/knobs /tmp/observes /tmp/consumer_loads
 	: >/tmp/knob_errors
+	t0=$(cpu_ticks)
 	hotplug_loop & hp=$!
 	knob_loop & kn=$!
 	observe_loop & ob=$!
 	consumer_loop & co=$!
 	insmod $M/rtd_torture.ko duration="$DURATION" $TORTURE_PARAMS
 	check $? torture.load "insmod rtd_torture failed"
+	t1=$(cpu_ticks)
 	touch /tmp/stop
 	wait $hp $kn $ob $co
 	for c in /sys/devices/system/cpu/cpu[1-9]*/online; do
@@ -136,6 +154,7 @@ torture() {
 		"knob rounds: $(cat /tmp/knobs 2>/dev/null || echo 0)," \
 		"statistics/tracepoint rounds: $(cat /tmp/observes 2>/dev/null || echo 0)," \
 		"consumer loads: $(cat /tmp/consumer_loads 2>/dev/null || echo 0)"
+	echo "# cpu time: $(cpu_share "$t0" "$t1")"
 	missed=$(hotplug_missed)
 	[ -z "$missed" ]
 	check $? hotplug.exercised "never offline: $(echo $missed)"

@@ -4,11 +4,12 @@
  * loads and unloads in a loop, while the torture runs and between loads of
  * rtdefer itself. Loading leaves work pending in every facility: BH items
  * and delayed items on a workqueue of its own and on rtd_system_bh_wq,
- * timers armed a minute ahead (far enough that a loaded guest cannot
- * reach it before the unload), threaded irq_work. Unloading takes half of it
- * back with cancels and lets the other half run (flush, drain, sync), and
- * checks that what the cancels report matches what was pending: a mismatch
- * is logged as "rtd_torture_consumer: FAIL ...", which the guest looks for.
+ * timers armed a day ahead (a torture can starve the load loop for
+ * minutes on a debug kernel under TCG: a minute was reached), threaded
+ * irq_work. Unloading takes half of it back with cancels and lets the
+ * other half run (flush, drain, sync), and checks that what the cancels
+ * report matches what was pending: a mismatch is logged as
+ * "rtd_torture_consumer: FAIL ...", which the guest looks for.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -17,6 +18,8 @@
 #include <rtdefer/rtdefer.h>
 
 #define RTC_N 8
+/* how far ahead delayed items and timers are queued: beyond any run */
+#define RTC_FAR_SECS (24 * 60 * 60)
 
 static struct rtd_workqueue *rtc_wq;
 static struct rtd_work rtc_work[RTC_N];
@@ -66,9 +69,9 @@ static int __init rtc_init(void)
 			       HRTIMER_MODE_REL);
 		rtd_init_irq_work(&rtc_iw[i], rtc_iw_fn);
 		rtd_queue_work(wq, &rtc_work[i]);
-		rtc_expect(rtd_queue_delayed_work(wq, &rtc_dwork[i], 60 * HZ),
+		rtc_expect(rtd_queue_delayed_work(wq, &rtc_dwork[i], RTC_FAR_SECS * HZ),
 			   "queue_delayed_work refused an idle item", i);
-		rtd_timer_start(&rtc_timer[i], ms_to_ktime(60000), HRTIMER_MODE_REL);
+		rtd_timer_start(&rtc_timer[i], ktime_set(RTC_FAR_SECS, 0), HRTIMER_MODE_REL);
 		rtd_irq_work_queue(&rtc_iw[i]);
 	}
 	return 0;
