@@ -45,9 +45,13 @@ table() {
 	local id kver
 	echo "# rtd_torture results"
 	echo
-	echo "Run $(run_date "$@") by \`make torture\`: ${DURATION} s of torture per kernel"
-	echo "($(run_cpus "$@") vCPUs, QEMU TCG), then $LOADS load/unload rounds of rtdefer."
+	echo "Run $(run_date "$@") by \`make torture\`: $(run_field duration "$@") s of torture per kernel"
+	echo "($(run_field cpus "$@") vCPUs, QEMU TCG, $(cat "$OUT/jobs" 2>/dev/null || echo "?") guests at a time on $(nproc) host CPUs),"
+	echo "then $(run_values 's/^ *# memory after \([0-9]*\) loads.*/\1/p' "$@") load/unload rounds of rtdefer."
 	echo "Code: $(rtd_code_line)."
+	echo "Chaos: $(run_field chaos "$@") operations per 100 producer rounds (rtd_torture's"
+	echo "\`chaos\` parameter); the share of the queueings cancels took back is in"
+	echo "parentheses."
 	echo "Columns: the torture's own accounting (tests/torture/rtt_acct.c);"
 	echo "\"bad\" sums duplicates, wrong context, wrong CPU, overtaken order,"
 	echo "contradicted API results and runs concurrent with themselves."
@@ -60,7 +64,7 @@ table() {
 				sub(/:$/, "", $2)
 				bad = $16 + $18 + $20 + $22 + $24 + $26
 				ok = ($4 == $6 + $8 + $10 && $14 == 0 && bad == 0) ? "pass" : "**FAIL**"
-				printf "| %s | %s | %d | %d | %d | %d | %d | %d | %d | %s |\n", k, $2, $4, $6, $8, $10, $12, $14, bad, ok
+				printf "| %s | %s | %d | %d | %d (%.2f %%) | %d | %d | %d | %d | %s |\n", k, $2, $4, $6, $8, $4 ? 100 * $8 / $4 : 0, $10, $12, $14, bad, ok
 			}' "$OUT/$id/ktap.log" 2>/dev/null
 	done
 	echo
@@ -91,12 +95,21 @@ run_date() {
 	date -u ${newest:+-r "$newest"} '+%Y-%m-%d %H:%M UTC'
 }
 
-# run_cpus KERNEL...: the vCPUs the runs had, from their stats lines
-run_cpus() {
-	local id
+# run_values SED KERNEL...: what SED prints of the runs' KTAP, each value once
+run_values() {
+	local e=$1 id
+	shift
 	for id in "$@"; do
-		sed -n 's/^ *# stats: .* cpus \([0-9]*\) .*/\1/p' "$OUT/$id/ktap.log" 2>/dev/null
+		sed -n "$e" "$OUT/$id/ktap.log" 2>/dev/null
 	done | sort -u | paste -sd/ | grep . || echo "?"
+}
+
+# run_field FIELD KERNEL...: a number of the runs' stats lines (duration,
+# cpus, chaos)
+run_field() {
+	local f=$1
+	shift
+	run_values "s/^ *# stats:.* $f \([0-9]*\).*/\1/p" "$@"
 }
 
 # publish KERNEL...: a run of every default x86 kernel but the preemption
@@ -119,6 +132,7 @@ if [ "${1:-}" = --table ] || [ "${1:-}" = --publish ]; then	# from the runs in b
 	exit 0
 fi
 mkdir -p "$OUT"
+echo "$JOBS" >"$OUT/jobs"
 "$RTD_TOP/scripts/fetch-kernels.sh" $KERNELS || rtd_die "fetching kernels failed"
 for id in $KERNELS; do
 	rtd_wait_slot "$JOBS"

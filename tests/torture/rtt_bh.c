@@ -285,14 +285,14 @@ out:
 }
 
 /*
- * Queue eight items and cancel them at once, with bottom halves still off here
+ * Queue sixteen items and cancel them at once, with bottom halves still off here
  * (where they hold back this CPU's pass, it is still pending) or, with
  * cancel_sync, just after: most such cancels take a pending item back.
  */
 static void rtt_bh_queue_cancel(void)
 {
-	struct rtt_bh *b[8];
-	unsigned int k[8], i;
+	struct rtt_bh *b[16];
+	unsigned int k[16], i;
 	bool sync = rtt_rand(2);
 
 	local_bh_disable();

@@ -51,9 +51,9 @@ static char *facilities = "irq_work,bh,timer";
 module_param(facilities, charp, 0444);
 MODULE_PARM_DESC(facilities, "comma-separated: irq_work, bh, timer");
 
-static bool rtt_chaos = true;
-module_param_named(chaos, rtt_chaos, bool, 0444);
-MODULE_PARM_DESC(chaos, "flush/cancel/disable/sync items in flight");
+static unsigned int rtt_chaos = 1000;
+module_param_named(chaos, rtt_chaos, uint, 0444);
+MODULE_PARM_DESC(chaos, "flush/cancel/disable/sync operations on items in flight, per 100 producer rounds (0-10000)");
 
 static struct rtt_facility *rtt_all[] = {
 	&rtt_iw_facility, &rtt_bh_facility, &rtt_timer_facility,
@@ -176,18 +176,24 @@ static int rtt_cpu_down(unsigned int cpu)
 	return 0;
 }
 
+/* about @rtt_chaos chaos operations per 100 calls, spread evenly */
+static void rtt_chaos_round(unsigned int *credit)
+{
+	for (*credit += rtt_chaos; *credit >= 100 && !rtt_stopping(); *credit -= 100)
+		rtt_on[rtt_rand(rtt_nr_on)]->chaos();
+}
+
 static int rtt_producer(void *arg)
 {
-	unsigned int n = 0;
+	unsigned int credit = 0;
 
 	while (!kthread_should_stop()) {
 		if (!rtt_stopping()) {
 			preempt_disable();
 			rtt_produce(RTT_TASK);
 			preempt_enable();
+			rtt_chaos_round(&credit);
 		}
-		if (rtt_chaos && !rtt_stopping() && !(++n % 4))
-			rtt_on[rtt_rand(rtt_nr_on)]->chaos();
 		usleep_range(irq_us, 2 * irq_us);
 	}
 	return 0;
@@ -263,7 +269,7 @@ static int rtt_check_params(void)
 {
 	if (duration < 1 || duration > 86400 || rtt_nitems < 8 ||
 	    rtt_nitems > 4096 || irq_us < 50 || irq_us > 100000 ||
-	    producers < 1 || producers > 64) {
+	    producers < 1 || producers > 64 || rtt_chaos > 10000) {
 		pr_err("a parameter is out of range (see modinfo rtd_torture)\n");
 		return -EINVAL;
 	}
@@ -303,9 +309,9 @@ static void rtt_report(void)
 
 	for (i = 0; i < rtt_nr_on; i++)
 		ok &= rtt_on[i]->report(&test);
-	pr_info("ktap: # stats: duration %us cpus %u offlines %ld facilities %s\n",
+	pr_info("ktap: # stats: duration %us cpus %u offlines %ld facilities %s chaos %u\n",
 		duration, num_possible_cpus(), atomic_long_read(&rtt_offlines),
-		facilities);
+		facilities, rtt_chaos);
 	pr_info("ktap: # verdict: %s\n", ok ? "pass" : "FAIL");
 }
 

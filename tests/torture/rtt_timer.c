@@ -111,7 +111,7 @@ static int rtt_t_init(void)
 	return ret;
 }
 
-static void rtt_t_arm(struct rtt_timer *x)
+static void rtt_t_arm(struct rtt_timer *x, ktime_t delay)
 {
 	/*
 	 * Pinned, yet no CPU is promised: like any hrtimer, one re-armed
@@ -119,7 +119,7 @@ static void rtt_t_arm(struct rtt_timer *x)
 	 */
 	rtt_stamp(&x->it, -1, false);
 	atomic_long_inc(&x->it.kind->queued);
-	rtd_timer_start(&x->t, rtt_t_delay(), HRTIMER_MODE_REL_PINNED);
+	rtd_timer_start(&x->t, delay, HRTIMER_MODE_REL_PINNED);
 }
 
 static void rtt_t_produce(enum rtt_ctx ctx, int cpu)
@@ -134,7 +134,7 @@ static void rtt_t_produce(enum rtt_ctx ctx, int cpu)
 		if (!rtt_claim(&x->it))
 			continue;
 		x->restarts = k == RTT_T_THREAD && !rtt_rand(4) ? rtt_rand(4) : 0;
-		rtt_t_arm(x);
+		rtt_t_arm(x, rtt_t_delay());
 	}
 }
 
@@ -190,7 +190,7 @@ static void rtt_t_task_round(struct rtt_timer *x)
 	if (rtd_timer_bind_task(&x->t, task))
 		rtt_bad(&x->it.kind->bad_ret, &x->it, "bind_task failed");
 	wake_up_process(task);
-	rtt_t_arm(x);
+	rtt_t_arm(x, rtt_t_delay());
 	usleep_range(10, 10 + rtt_rand(2000));
 	kthread_stop(task);
 	rtt_t_task_done(x);
@@ -262,8 +262,12 @@ static void rtt_t_user_move(struct rtt_timer *x, bool rebind)
 	struct task_struct *a, *b;
 
 	rtt_t_user_spawn(x, spin, UMH_WAIT_EXEC, rtt_t_user_init);
-	if (!x->armed)
+	if (!x->armed) {
+		/* not bound: the process must not spin on */
+		if (x->task)
+			send_sig(SIGKILL, x->task, 1);
 		return;
+	}
 	usleep_range(10, 10 + rtt_rand(20000));
 	if (rebind) {
 		rtt_t_user_spawn(x, spin, UMH_WAIT_EXEC, rtt_t_user_rebind);
@@ -331,13 +335,40 @@ static void rtt_t_cancel(struct rtt_timer *x)
 		rtt_cancelled(&x->it);
 }
 
+/*
+ * Arm a batch of timers 1-10 ms ahead and cancel them at once: most are
+ * still pending then, so cancels take back a share of the arms that the
+ * cancels of random items (armed 20-320 us ahead) alone do not reach.
+ */
+static void rtt_t_arm_cancel(void)
+{
+	struct rtt_timer *b[8];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(b); i++) {
+		b[i] = &rtt_t_items[rtt_rand(RTT_T_TASK)][rtt_rand(rtt_nitems)];
+		if (!rtt_claim(&b[i]->it)) {
+			b[i] = NULL;
+			continue;
+		}
+		b[i]->restarts = 0;
+		rtt_t_arm(b[i], ns_to_ktime((1000 + rtt_rand(9000)) * NSEC_PER_USEC));
+	}
+	for (i = 0; i < ARRAY_SIZE(b); i++)
+		if (b[i])
+			rtt_t_cancel(b[i]);
+}
+
 static void rtt_t_chaos(void)
 {
 	unsigned int k = rtt_rand(RTT_T_NR);
 	struct rtt_timer *x = &rtt_t_items[k][rtt_rand(rtt_nitems)];
 
 	if (k < RTT_T_TASK) {
-		rtt_t_cancel(x);
+		if (rtt_rand(2))
+			rtt_t_cancel(x);
+		else
+			rtt_t_arm_cancel();
 	} else if (mutex_trylock(&rtt_t_task_lock)) {
 		if (k == RTT_T_TASK)
 			rtt_t_task_round(x);
