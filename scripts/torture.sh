@@ -31,6 +31,7 @@ one() {
 	kb=$OUT/k/$(rtd_id_dir "$1")
 	rm -rf "$out"
 	mkdir -p "$out"
+	echo "$JOBS" >"$out/jobs"
 	if ! "$RTD_TOP/tests/build-kernel.sh" "$id" "$kb" 2>"$out/build.err"; then
 		echo "not ok build" >"$out/results"
 		return
@@ -46,8 +47,8 @@ table() {
 	echo "# rtd_torture results"
 	echo
 	echo "Run $(run_date "$@") by \`make torture\`: $(run_field duration "$@") s of torture per kernel"
-	echo "($(run_field cpus "$@") vCPUs, QEMU TCG, $(cat "$OUT/jobs" 2>/dev/null || echo "?") guests at a time on $(nproc) host CPUs),"
-	echo "then $(run_values 's/^ *# memory after \([0-9]*\) loads.*/\1/p' "$@") load/unload rounds of rtdefer."
+	echo "($(run_field cpus "$@") vCPUs, QEMU TCG, $(run_values jobs p "$@") guests at a time on $(nproc) host CPUs),"
+	echo "then $(run_values ktap.log 's/^ *# memory after \([0-9]*\) loads.*/\1/p' "$@") load/unload rounds of rtdefer."
 	echo "Code: $(rtd_code_line)."
 	echo "Chaos: $(run_field chaos "$@") operations per 100 producer rounds (rtd_torture's"
 	echo "\`chaos\` parameter); the share of the queueings cancels took back is in"
@@ -68,19 +69,21 @@ table() {
 			}' "$OUT/$id/ktap.log" 2>/dev/null
 	done
 	echo
-	echo "| kernel | hotplug offlines | consumer loads | memory after loads | WARN/lockup/oops | tests | verdict |"
-	echo "|---|---:|---:|---|---|---|---|"
+	echo "| kernel | guests at a time | CPU time | hotplug offlines | consumer loads | memory after loads | WARN/lockup/oops | tests | verdict |"
+	echo "|---|---:|---|---:|---:|---|---|---|---|"
 	for id in "$@"; do
-		local k=$OUT/$id/ktap.log r=$OUT/$id/results p f hp cl mem warn
+		local k=$OUT/$id/ktap.log r=$OUT/$id/results p f hp cl mem warn cpu
 		p=$(grep -c '^ok ' "$r" 2>/dev/null)
 		f=$(grep -c '^not ok ' "$r" 2>/dev/null)
 		hp=$(sed -n 's/.*# hotplug: \([0-9]*\) offlines.*/\1/p' "$k" 2>/dev/null)
 		cl=$(sed -n 's/.*consumer loads: \([0-9]*\).*/\1/p' "$k" 2>/dev/null)
 		mem=$(sed -n 's/.*# memory after \([0-9]*\) loads: \(.*\) kB over.*/\2 kB/p' "$k" 2>/dev/null)
+		cpu=$(sed -n 's/.*# cpu time: //p' "$k" 2>/dev/null)
 		warn=none
 		grep -q 'not ok guest' "$r" 2>/dev/null && warn=$(grep 'not ok guest' "$r")
-		printf '| %s | %s | %s | %s | %s | %s passed, %s failed | %s |\n' \
-			"$(rtd_kernel_field "$id" kver)" "${hp:-?}" "${cl:-?}" "${mem:-?}" "$warn" \
+		printf '| %s | %s | %s | %s | %s | %s | %s | %s passed, %s failed | %s |\n' \
+			"$(rtd_kernel_field "$id" kver)" "$(cat "$OUT/$id/jobs" 2>/dev/null || echo "?")" \
+			"${cpu:-?}" "${hp:-?}" "${cl:-?}" "${mem:-?}" "$warn" \
 			"${p:-0}" "${f:-0}" "$([ "${f:-1}" = 0 ] && [ "${p:-0}" -gt 0 ] && echo pass || echo '**FAIL**')"
 	done
 }
@@ -95,12 +98,13 @@ run_date() {
 	date -u ${newest:+-r "$newest"} '+%Y-%m-%d %H:%M UTC'
 }
 
-# run_values SED KERNEL...: what SED prints of the runs' KTAP, each value once
+# run_values FILE SED KERNEL...: what SED prints of each run's FILE, each
+# value once
 run_values() {
-	local e=$1 id
-	shift
+	local f=$1 e=$2 id
+	shift 2
 	for id in "$@"; do
-		sed -n "$e" "$OUT/$id/ktap.log" 2>/dev/null
+		sed -n "$e" "$OUT/$id/$f" 2>/dev/null
 	done | sort -u | paste -sd/ | grep . || echo "?"
 }
 
@@ -109,7 +113,7 @@ run_values() {
 run_field() {
 	local f=$1
 	shift
-	run_values "s/^ *# stats:.* $f \([0-9]*\).*/\1/p" "$@"
+	run_values ktap.log "s/^ *# stats:.* $f \([0-9]*\).*/\1/p" "$@"
 }
 
 # publish KERNEL...: a run of every default x86 kernel but the preemption
@@ -132,7 +136,6 @@ if [ "${1:-}" = --table ] || [ "${1:-}" = --publish ]; then	# from the runs in b
 	exit 0
 fi
 mkdir -p "$OUT"
-echo "$JOBS" >"$OUT/jobs"
 "$RTD_TOP/scripts/fetch-kernels.sh" $KERNELS || rtd_die "fetching kernels failed"
 for id in $KERNELS; do
 	rtd_wait_slot "$JOBS"
