@@ -82,7 +82,7 @@ table() {
 		warn=none
 		grep -q 'not ok guest' "$r" 2>/dev/null && warn=$(grep 'not ok guest' "$r")
 		printf '| %s | %s | %s | %s | %s | %s | %s | %s passed, %s failed | %s |\n' \
-			"$(rtd_kernel_field "$id" kver)" "$(cat "$OUT/$id/jobs" 2>/dev/null || echo "?")" \
+			"$(rtd_kernel_field "$id" kver)" "$(run_values jobs p "$id")" \
 			"${cpu:-?}" "${hp:-?}" "${cl:-?}" "${mem:-?}" "$warn" \
 			"${p:-0}" "${f:-0}" "$([ "${f:-1}" = 0 ] && [ "${p:-0}" -gt 0 ] && echo pass || echo '**FAIL**')"
 	done
